@@ -4238,10 +4238,6 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         'src/api.ts',
         "const { data } = await supabase.from('orders').select();\n",
       ],
-      [
-        'connect/orders.json',
-        '{"config": {"connector.class": "io.debezium.connector.postgresql.PostgresConnector", "table.include.list": "public.customers,public.orders"}}',
-      ],
     ]) {
       const result = rewriteSqlFile(
         { path, content },
@@ -4254,6 +4250,19 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
       });
       expect(result.impact.problem?.message).toMatch(/whole rows/);
     }
+    // A capture of its changes by name stops at the cut-over of any
+    // migration (tableNeeded.test.ts): it needs the name to be a table.
+    const capture = rewriteSqlFile(
+      {
+        path: 'connect/orders.json',
+        content:
+          '{"config": {"connector.class": "io.debezium.connector.postgresql.PostgresConnector", "table.include.list": "public.customers,public.orders"}}',
+      },
+      orders('orders'),
+      renameAmount,
+    );
+    expect(capture.status).toBe('needs-decision');
+    expect(capture.impact.needsTable).toBe(true);
     // Another table, or columns chosen, is no impact.
     for (const content of [
       "df.to_sql('big_orders', engine)\n",

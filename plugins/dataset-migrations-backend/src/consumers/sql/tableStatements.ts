@@ -43,6 +43,8 @@ export type CodeTableStatement =
   | 'an ORM’s schema migration at start-up (GORM’s AutoMigrate or Migrator, Ent’s Schema.Create)'
   | 'SQLAlchemy reflecting tables only (automap, MetaData.reflect, a reflected class without its primary key)'
   | 'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)'
+  | 'change-data capture of the table by name (Debezium, wal2json)'
+  | 'a write with session_replication_role = replica'
   | 'pg_repack';
 
 /** GORM's AutoMigrate and Migrator, Ent's Schema.Create. */
@@ -52,6 +54,10 @@ const REFLECTION: CodeTableStatement =
   'SQLAlchemy reflecting tables only (automap, MetaData.reflect, a reflected class without its primary key)';
 const JDBC_CONNECTOR: CodeTableStatement =
   'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)';
+const CAPTURE: CodeTableStatement =
+  'change-data capture of the table by name (Debezium, wal2json)';
+const REPLICA_WRITE: CodeTableStatement =
+  'a write with session_replication_role = replica';
 
 const LOADER: CodeTableStatement =
   'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
@@ -827,6 +833,23 @@ function patterns(
     found.push([REFLECTION, new RegExp(pattern, 'gm')]);
   for (const pattern of jdbcConnectors(text, target))
     found.push([JDBC_CONNECTOR, new RegExp(pattern, 'g')]);
+  for (const pattern of capturesByName(text, target))
+    found.push([CAPTURE, new RegExp(pattern, 'g')]);
+  // In a session replicating, PostgreSQL fires no INSTEAD OF trigger: a write
+  // through the view reports success and stores nothing (round 33b, F7).
+  if (
+    mapping.viewHasTrigger &&
+    /\bsession_replication_role\b['"]?\s*(?:=|\bto\b|,)\s*['"]?replica\b/i.test(
+      text,
+    )
+  )
+    found.push([
+      REPLICA_WRITE,
+      new RegExp(
+        `\\b(?:insert\\s+into|update|delete\\s+from|merge\\s+into)\\s+(?:only\\s+)?${name}(?![\\w$])`,
+        'gi',
+      ),
+    ]);
   found.push([
     'pg_repack',
     new RegExp(
@@ -913,6 +936,59 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
     ]).some(t => named.test(t))
   )
     found.push(String.raw`\bJdbcSourceConnector\b`);
+  return found;
+}
+
+/**
+ * Change-data capture that picks the dataset's changes by its table's name
+ * (round 33, F6): Debezium's PostgreSQL connector whose `table.include.list`
+ * (`table.whitelist`) matches it, or, listing no table, whose
+ * `schema.include.list` does or which lists neither (every table), and
+ * wal2json's `add-tables`. From the cut-over of any migration writes through
+ * the name land in the new version's table: decoded under that name, no more
+ * under the dataset's, so the capture stops seeing them, silently (checked on
+ * PostgreSQL 18 with a test_decoding slot).
+ */
+function capturesByName(text: string, target: DatasetTarget): string[] {
+  const qualified = `${target.schema}.${target.table}`;
+  // Debezium's lists are regular expressions matched against a whole name.
+  const matches = (entry: string, name: string) => {
+    try {
+      return new RegExp(`^(?:${entry})$`, 'i').test(name);
+    } catch {
+      return entry.toLowerCase() === name.toLowerCase();
+    }
+  };
+  const entries = (key: string) =>
+    configValues(text, key)
+      .flatMap(v => v.split(','))
+      .map(v => v.trim().replace(/\\\\/g, '\\'))
+      .filter(v => v !== '');
+  const found: string[] = [];
+  const debezium = String.raw`\bio\.debezium\.connector\.postgresql\.PostgresConnector\b`;
+  if (new RegExp(debezium).test(text)) {
+    const tables = [
+      ...entries('table.include.list'),
+      ...entries('table.whitelist'),
+    ];
+    const schemas = [
+      ...entries('schema.include.list'),
+      ...entries('schema.whitelist'),
+    ];
+    if (
+      tables.length > 0
+        ? tables.some(e => matches(e, qualified))
+        : schemas.length === 0 || schemas.some(e => matches(e, target.schema))
+    )
+      found.push(debezium);
+  }
+  // wal2json's add-tables: `schema.table`, `*` standing for any part.
+  if (
+    entries('add-tables').some(e =>
+      matches(e.replace(/\./g, '\\.').replace(/\*/g, '.*'), qualified),
+    )
+  )
+    found.push(String.raw`["']?add-tables\b`);
   return found;
 }
 
@@ -1048,6 +1124,10 @@ function instead(
       return `SQLAlchemy reflects tables only unless told views=True (MetaData.reflect, automap's prepare, DeferredReflection), and a view has no primary key: automap maps no class of ${t} (Base.classes.${t} is gone, ${t}_v1 and ${t}_v2 appear) and a reflected class without a declared key fails to map ("could not assemble any primary key columns"): declare the class (__tablename__ = "${t}") with its primary key (id = Column(…, primary_key=True)), and reflect with views=True`;
     case JDBC_CONNECTOR:
       return `a Kafka Connect JDBC connector looks its tables up by table.types, TABLE by default, and finds none once ${t} is a view: the sink stops ("table is missing and auto-creation is disabled", or with auto.create runs CREATE TABLE ${t}, "relation already exists") and the source reads no more of it: add table.types: TABLE,VIEW to its config`;
+    case REPLICA_WRITE:
+      return `with session_replication_role = replica PostgreSQL fires no INSTEAD OF trigger, and until contract ${t} is a view that writes through one: each such write reports success and stores nothing (INSERT 0 1, no row): write without the setting, or before the migration or after contract`;
+    case CAPTURE:
+      return `a change-data capture picking ${t}'s changes by its table's name (Debezium's table.include.list, wal2json's add-tables) decodes writes to the table ${t} only; from the cut-over of any migration ${t} is a view and writes through it land in ${t}_v<N>, the version the migration makes, so the capture stops seeing them, without an error: before the migration runs, capture the versions too (a pattern such as ${target.schema}.${t}(_v[0-9]+)?, the copy arriving as inserts into ${t}_v<N>) and map their topic back to ${t}'s (pgoutput's publication of the table makes the engine refuse the migration instead)`;
     case 'pg_repack':
       return `pg_repack works on tables only and fails on a view ("relation ${t} is not a table" or no such table): repack ${t}_v<N>, the version the migration makes, after contract, or leave ${t} out until then`;
     case 'ON CONFLICT':
