@@ -146,6 +146,8 @@ export interface ScopeRelation {
    * field's type only where the file made it from the dataset.
    */
   table?: string;
+  /** A CTE of the statement, by name. */
+  cte?: string;
 }
 
 /** `*` or `alias.*` that includes the dataset's fields. */
@@ -171,6 +173,19 @@ export interface StarUse extends Span {
    * From cut-over `*` through the name has the new version's own fields too.
    */
   countFixedBy?: string;
+}
+
+/**
+ * The count (see StarUse.countFixedBy) a relation's making walks its select
+ * with: `MADE` and the relation's name, which no reason starts with.
+ */
+const MADE = '\u0000made ';
+
+/** The relation `countFixedBy` makes, if it is one's making. */
+function madeFrom(countFixedBy: string | undefined): string | undefined {
+  return countFixedBy?.startsWith(MADE)
+    ? countFixedBy.slice(MADE.length)
+    : undefined;
 }
 
 export interface MergedJoin {
@@ -282,11 +297,19 @@ export interface StatementAnalysis extends Span {
   /** Relations the statement makes as `SELECT *` of the dataset alone (a copy of its columns, in order). */
   copies: string[];
   /**
-   * `*` of other tables or views, by name, read into a fixed number of columns
-   * (see StarUse.countFixedBy): one the file made as a copy of the dataset grows
-   * with it.
+   * `*` of other tables, views or CTEs, by name, read into a fixed number of
+   * columns (see StarUse.countFixedBy): one made with a `*` of the dataset
+   * ({@link grows}) grows with it.
    */
   tableStarsCounted: Array<Span & { tables: string[]; countFixedBy: string }>;
+  /**
+   * Relations the statement makes (a CTE, a table, `SELECT … INTO`, a view)
+   * whose columns a `*` of the dataset reaches: from the cut-over they have
+   * its new version's own fields too.
+   */
+  grows: string[];
+  /** Relations it makes whose columns a `*` of others, by name, reaches: they grow where those do. */
+  growsThrough: Array<{ name: string; tables: string[] }>;
   /**
    * The names of the CTEs the statement defines, at any depth, as Postgres
    * reads them (`T2` is `t2`; a comment may stand before its AS): a bare
@@ -1117,6 +1140,8 @@ class StatementWalker {
   readonly groupedForSubqueries: StatementAnalysis['groupedForSubqueries'] = [];
   readonly copies: string[] = [];
   readonly tableStarsCounted: StatementAnalysis['tableStarsCounted'] = [];
+  readonly grows: string[] = [];
+  readonly growsThrough: StatementAnalysis['growsThrough'] = [];
   readonly opaque: OpaqueRead[] = [];
   /** Where the statement being walked starts in the text. */
   statementStart = 0;
@@ -1198,7 +1223,10 @@ class StatementWalker {
   private inResult = false;
   /** The next select is a subquery's (`(SELECT …)`, `IN (SELECT …)`, `ARRAY(SELECT …)`, `EXISTS`). */
   private subLinkSelect = false;
-  /** Walking what a statement takes by its number of columns (see StarUse.countFixedBy). */
+  /**
+   * Walking what a statement takes by its number of columns (see
+   * StarUse.countFixedBy), or, {@link MADE}, the relation it makes.
+   */
   private countFixedBy: string | undefined;
   /** A select list item read as a compared subquery's value (see `toSelectList`). */
   private comparedRow = false;
@@ -1498,7 +1526,7 @@ class StatementWalker {
         // has already (an earlier run made it) cannot change.
         if (inner.replace)
           this.toSelectList = { dividing: undefined, typed: REPLACED_VIEW };
-        this.visit(inner.query, scope);
+        this.making(inner.view?.relname, () => this.visit(inner.query, scope));
         this.toSelectList = undefined;
         this.aliasList = undefined;
         this.definesRelation = false;
@@ -1512,7 +1540,7 @@ class StatementWalker {
         // `CREATE TABLE c (a) AS …` names the created columns, as a view's list does.
         this.definesRelation = true;
         this.aliasList = inner.into?.colNames;
-        this.visit(inner, scope);
+        this.making(inner.into?.rel?.relname, () => this.visit(inner, scope));
         this.aliasList = undefined;
         this.definesRelation = false;
       } else if (TYPE_KEYS.has(key) && Array.isArray(inner?.names))
@@ -2189,13 +2217,16 @@ class StatementWalker {
     // CTE's or a derived table's columns beyond those named do not reach it.
     const countFixedBy = this.countFixedBy;
     if (this.inResult) this.countFixedBy ??= this.target.resultCountFixedBy;
+    if (stmt.intoClause?.rel?.relname)
+      this.countFixedBy = MADE + stmt.intoClause.rel.relname;
     if (!(stmt.larg || stmt.rarg || hasStarTarget(stmt)))
       this.countFixedBy = undefined;
     // Grouped, `*`'s every column must be grouped: one more is not
     // ("must appear in the GROUP BY clause"), whatever the ordinals name.
     else if (stmt.groupClause?.length && hasStarTarget(stmt))
-      this.countFixedBy ??=
-        'a grouped query, whose every selected column must be grouped';
+      this.countAs(
+        'a grouped query, whose every selected column must be grouped',
+      );
     this.selectIn(stmt, parent, { outputUnread, top, subLink }, aliasList);
     this.countFixedBy = countFixedBy;
     this.inResult = inResult;
@@ -2227,23 +2258,16 @@ class StatementWalker {
       this.datasetStarOnly(stmt, parent)
     )
       this.copies.push(stmt.intoClause.rel.relname);
-    const armsCounted =
-      stmt.larg || stmt.rarg
-        ? `${setOperationName(stmt.op)}, whose arms must have as many columns`
-        : undefined;
-    // The CTEs come first: ones a set operation's arms read by `*` are
-    // counted (even where every arm is `*` of the dataset alike).
-    const outerCount = this.countFixedBy;
-    this.countFixedBy ??= armsCounted;
-    this.withClause(stmt.withClause, scope, stmt);
-    this.countFixedBy = outerCount;
+    this.withClause(stmt.withClause, scope);
     if (stmt.larg || stmt.rarg) {
       // UNION / INTERSECT / EXCEPT: each side has its own FROM, and the first
       // arm names the outputs of all (`SELECT 0 AS a UNION SELECT n …`).
       const names = aliasList ?? outputNameList(stmt);
       const countFixedBy = this.countFixedBy;
       if (!this.armsAllDatasetStars(stmt, scope))
-        this.countFixedBy ??= armsCounted;
+        this.countAs(
+          `${setOperationName(stmt.op)}, whose arms must have as many columns`,
+        );
       for (const arm of [stmt.larg, stmt.rarg]) {
         this.atTop = top;
         this.subLinkSelect = subLink;
@@ -2456,33 +2480,20 @@ class StatementWalker {
    * A statement's `WITH`: each CTE sees those before it, and with RECURSIVE
    * every one of them, itself included.
    */
-  /**
-   * `reader`: the select whose columns the statement takes by number, if it
-   * does (see StarUse.countFixedBy); only CTEs whose columns reach it through
-   * `*` are taken so.
-   */
-  private withClause(
-    clause: Node | undefined,
-    scope: Scope,
-    reader?: Node,
-  ): void {
+  private withClause(clause: Node | undefined, scope: Scope): void {
     const ctes: Node[] = (clause?.ctes ?? []).map(
       (cte: Node) => cte.CommonTableExpr,
     );
     if (clause?.recursive)
       for (const { ctename } of ctes) scope.ctes.set(ctename, undefined);
-    const countFixedBy = this.countFixedBy;
-    const readByStar = countFixedBy
-      ? ctesReadByStar(ctes, reader)
-      : new Set<string>();
     for (const cte of ctes) {
       const { ctename, ctequery, aliascolnames } = cte;
-      this.countFixedBy = readByStar.has(ctename) ? countFixedBy : undefined;
       this.aliasList = aliascolnames;
       this.recursiveQuery = !!clause?.recursive;
       const walking = clause?.recursive && !this.recursiveCtes.has(ctename);
       if (walking) this.recursiveCtes.add(ctename);
-      this.visit(ctequery, scope);
+      // What counts the columns of a later `*` of it counts its `*`'s.
+      this.making(ctename, () => this.visit(ctequery, scope));
       if (walking) this.recursiveCtes.delete(ctename);
       this.recursiveQuery = false;
       this.aliasList = undefined;
@@ -2495,7 +2506,49 @@ class StatementWalker {
           : outputColumnsOf(ctequery?.SelectStmt, aliascolnames),
       );
     }
+  }
+
+  /** Walks the select of a relation the statement makes, named `name`. */
+  private making(name: string | undefined, walk: () => void): void {
+    const countFixedBy = this.countFixedBy;
+    this.countFixedBy = name === undefined ? undefined : MADE + name;
+    walk();
     this.countFixedBy = countFixedBy;
+  }
+
+  /** What takes the select's columns by number, if anything (not a relation made). */
+  private counted(): string | undefined {
+    return madeFrom(this.countFixedBy) === undefined
+      ? this.countFixedBy
+      : undefined;
+  }
+
+  /**
+   * A select-list `*` over `relations`: a relation made with it grows with
+   * the dataset's or another's (see StatementAnalysis.grows), and one of
+   * another table, view or CTE read into a fixed number of columns is noted.
+   */
+  private starReaches(relations: ScopeRelation[], at: Span): void {
+    const made = madeFrom(this.countFixedBy);
+    const names = relations.flatMap(r => r.table ?? r.cte ?? []);
+    if (made !== undefined && relations.some(r => r.dataset))
+      this.grows.push(made);
+    if (made !== undefined && names.length > 0)
+      this.growsThrough.push({ name: made, tables: names });
+    const counted = this.counted();
+    if (counted && names.length > 0)
+      this.tableStarsCounted.push({
+        start: at.start,
+        end: at.end,
+        tables: names,
+        countFixedBy: counted,
+      });
+  }
+
+  /** Takes the select's columns by number for `reason`, unless already so. */
+  private countAs(reason: string): void {
+    if (this.countFixedBy === undefined || madeFrom(this.countFixedBy))
+      this.countFixedBy = reason;
   }
 
   /** Adds what a FROM item makes visible; returns whether it includes the dataset. */
@@ -2540,7 +2593,7 @@ class StatementWalker {
         dataset,
         qualifiable: !this.placeholders.has(alias),
         ...(columns ? { columns } : {}),
-        ...(!dataset && cte ? { derived: true } : {}),
+        ...(!dataset && cte ? { derived: true, cte: rv.relname } : {}),
         ...(!dataset && !cte && !this.placeholders.has(rv.relname)
           ? { table: rv.relname }
           : {}),
@@ -2876,6 +2929,13 @@ class StatementWalker {
           this.spanAt(this.implicitStarAt ?? -1),
           this.typed,
         );
+      if (bareTarget)
+        this.starReaches(
+          scope.relations,
+          dataset.length > 0 && relation
+            ? relation
+            : this.spanAt(this.implicitStarAt ?? -1),
+        );
       return;
     }
     if (star) {
@@ -2901,6 +2961,7 @@ class StatementWalker {
         relations.some(r => !r.dataset)
       )
         this.unknownSignatureOnDerived = true;
+      const counted = bareTarget ? this.counted() : undefined;
       if (relations.some(r => r.dataset))
         this.stars.push({
           ...spans.whole,
@@ -2909,17 +2970,9 @@ class StatementWalker {
           target: bareTarget,
           ...(merged ? { merged } : {}),
           ...(this.typed?.exactType ? { typed: this.typed } : {}),
-          ...(this.countFixedBy && bareTarget
-            ? { countFixedBy: this.countFixedBy }
-            : {}),
+          ...(counted ? { countFixedBy: counted } : {}),
         });
-      const tables = relations.flatMap(r => (r.table ? [r.table] : []));
-      if (this.countFixedBy && bareTarget && tables.length > 0)
-        this.tableStarsCounted.push({
-          ...spans.whole,
-          tables,
-          countFixedBy: this.countFixedBy,
-        });
+      if (bareTarget) this.starReaches(relations, spans.whole);
       if (bareTarget && this.typed?.exactType)
         this.typedThroughStar(relations, spans.whole, this.typed);
       return;
@@ -3285,13 +3338,8 @@ class StatementWalker {
       }, whose rows must have as many columns as ${
         stmt.cols?.length ? 'its column list names' : 'it has'
       }`;
-    // Its CTEs reach its rows only through a `*` of its select (see select).
-    const source: Node | undefined = stmt.selectStmt?.SelectStmt;
-    const fixedRows = this.countFixedBy;
-    if (!source || !(source.larg || source.rarg || hasStarTarget(source)))
-      this.countFixedBy = countFixedBy;
-    this.withClause(stmt.withClause, scope, source);
-    this.countFixedBy = fixedRows;
+    // Its CTEs reach its rows only through a `*` of them (see grows).
+    this.withClause(stmt.withClause, scope);
     if (dataset) this.datasetRelations.push(this.relationSpan(stmt.relation));
     if (dataset && stmt.onConflictClause)
       this.opaque.push({
@@ -3693,6 +3741,8 @@ export function analyzeSql(
       groupedForSubqueries: walker.groupedForSubqueries,
       copies: walker.copies,
       tableStarsCounted: walker.tableStarsCounted,
+      grows: walker.grows,
+      growsThrough: walker.growsThrough,
       cteNames: cteNamesIn(raw.stmt),
       unknownSignatureOnDerived: walker.unknownSignatureOnDerived,
       opaque: walker.opaque,
@@ -4204,59 +4254,6 @@ function hasStarTarget(select: Node): boolean {
   return (select.targetList ?? []).some((item: Node) =>
     isStar(item?.ResTarget?.val?.ColumnRef),
   );
-}
-
-/**
- * The CTEs among `ctes` whose columns reach `reader`'s output through `*`
- * (`SELECT * FROM c`, `x.*`), directly, through a derived table or through
- * another of them: what takes the reader's columns by number takes theirs.
- */
-function ctesReadByStar(ctes: Node[], reader: Node | undefined): Set<string> {
-  const byName = new Map<string, Node | undefined>(
-    ctes.map(cte => [cte.ctename, cte.ctequery?.SelectStmt]),
-  );
-  const read = new Set<string>();
-  const selects: Array<Node | undefined> = [reader];
-  while (selects.length > 0) {
-    const select = selects.pop();
-    if (!select) continue;
-    if (select.larg || select.rarg) {
-      selects.push(select.larg, select.rarg);
-      continue;
-    }
-    // The qualifier of each `*` of the select list (none: every relation).
-    const stars = (select.targetList ?? [])
-      .map((item: Node) => item?.ResTarget?.val?.ColumnRef)
-      .filter((ref: Node | undefined) => isStar(ref))
-      .map((ref: Node) => ref.fields[ref.fields.length - 2]?.String?.sval);
-    if (stars.length === 0) continue;
-    const items: Node[] = [];
-    const walk = (item: Node | undefined): void => {
-      if (item?.JoinExpr) {
-        walk(item.JoinExpr.larg);
-        walk(item.JoinExpr.rarg);
-      } else if (item?.RangeVar || item?.RangeSubselect)
-        items.push(item.RangeVar ?? item.RangeSubselect);
-    };
-    (select.fromClause ?? []).forEach(walk);
-    for (const item of items) {
-      const alias = item.alias?.aliasname ?? item.relname;
-      if (
-        !stars.some((q: string | undefined) => q === undefined || q === alias)
-      )
-        continue;
-      if (item.subquery) selects.push(item.subquery.SelectStmt);
-      else if (
-        !item.schemaname &&
-        byName.has(item.relname) &&
-        !read.has(item.relname)
-      ) {
-        read.add(item.relname);
-        selects.push(byName.get(item.relname));
-      }
-    }
-  }
-  return read;
 }
 
 /** `UNION`, `INTERSECT`…, as written. */

@@ -106,6 +106,40 @@ describe('`*` of the dataset read into a fixed number of columns', () => {
       'a CTE read through another CTE and a derived table',
       'WITH a AS (SELECT * FROM orders), b AS (SELECT * FROM a WHERE amount > 5) INSERT INTO orders_archive SELECT d.* FROM (SELECT * FROM b) d;',
     ],
+    // Found by the day's review: a CTE's `*` read into a count anywhere, and
+    // copies made through another copy, a CTE or a derived table.
+    [
+      'a CTE read by an IN subquery',
+      'WITH c AS (SELECT * FROM orders) SELECT 1 FROM x WHERE (x.a, x.b, x.c) IN (SELECT * FROM c);',
+    ],
+    [
+      'a CTE in a UNION inside a derived table',
+      'WITH c AS (SELECT * FROM orders) SELECT count(*) FROM (SELECT * FROM c UNION SELECT * FROM orders_archive) d;',
+    ],
+    [
+      'a CTE grouped in a derived table',
+      'WITH c AS (SELECT * FROM orders) SELECT count(*) FROM (SELECT * FROM c GROUP BY 1, 2, 3) d;',
+    ],
+    [
+      'a CTE in a UNION of a later CTE',
+      'WITH c AS (SELECT * FROM orders), u AS (SELECT * FROM c UNION SELECT * FROM orders_archive) SELECT count(*) FROM u;',
+    ],
+    [
+      'a copy inserted with TABLE',
+      'CREATE TEMP TABLE batch AS SELECT * FROM orders;\nINSERT INTO orders_archive TABLE batch;',
+    ],
+    [
+      'a copy of a copy',
+      'CREATE TEMP TABLE a AS SELECT * FROM orders;\nCREATE TEMP TABLE b AS SELECT * FROM a WHERE amount > 5;\nINSERT INTO orders_archive SELECT * FROM b;',
+    ],
+    [
+      'a copy made through a CTE',
+      'CREATE TEMP TABLE batch AS WITH c AS (SELECT * FROM orders) SELECT * FROM c;\nINSERT INTO orders_archive SELECT * FROM batch;',
+    ],
+    [
+      'a copy made through a derived table',
+      'CREATE TEMP TABLE batch AS SELECT * FROM (SELECT * FROM orders) s;\nINSERT INTO orders_archive SELECT * FROM batch;',
+    ],
     // Round 33: `*` through a relation the file makes as `*` of the dataset.
     [
       'a temporary table made of it',

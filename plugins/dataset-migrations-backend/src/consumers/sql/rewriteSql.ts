@@ -927,6 +927,8 @@ function planEdits(
   const madeFromDataset = new Set<string>();
   // Those made as `SELECT *` of the dataset alone: its columns, in order.
   const copies = new Set<string>();
+  // Those made with `*` of the dataset among their columns (see StatementAnalysis.grows).
+  const grows = new Set<string>();
   // A field the rewrite reads cast back, if any.
   const castBack = [...mapping.byField.entries()].find(
     (entry): entry is [string, Extract<ReaderMapping, { kind: 'retyped' }>] =>
@@ -939,12 +941,22 @@ function planEdits(
     if (readsDataset)
       for (const name of statement.creates) madeFromDataset.add(name);
     for (const name of statement.copies) copies.add(name);
-    // `INSERT INTO archive SELECT * FROM batch`, batch made earlier in the
-    // file as `*` of the dataset: its `*` grows with the dataset's.
+    // `INSERT INTO archive SELECT * FROM batch`, batch a CTE, table or view
+    // made (here or earlier in the file) with `*` of the dataset, or of one
+    // so made: its `*` grows with the dataset's.
+    for (const name of statement.grows) grows.add(name);
+    for (let more = true; more; ) {
+      more = false;
+      for (const { name, tables } of statement.growsThrough)
+        if (!grows.has(name) && tables.some(t => grows.has(t))) {
+          grows.add(name);
+          more = true;
+        }
+    }
     for (const star of mapping.newAtCutOver.length > 0
       ? statement.tableStarsCounted
       : []) {
-      const copy = star.tables.find(t => copies.has(t));
+      const copy = star.tables.find(t => grows.has(t));
       if (!copy) continue;
       plan.positions.push(star.start);
       decide(
@@ -952,7 +964,7 @@ function planEdits(
         growingStarRead(
           content.slice(star.start, star.end),
           star.countFixedBy,
-          `\`*\` of ${copy}, which the file makes as \`*\` of ${target.table},`,
+          `\`*\` of ${copy}, which the file makes with \`*\` of ${target.table},`,
           mapping,
         ),
         true,

@@ -765,7 +765,7 @@ describe('writes of the dataset in a session replicating', () => {
   // trigger: until contract a write through the view stores nothing (round
   // 33b F7, on PostgreSQL 18).
   const retype = consumerMapping(source, [
-    { changeType: { field: 'customer', type: 'varchar(40)' } },
+    { changeType: { field: 'qty', type: 'text' } },
   ]);
   const load = (setting: string) =>
     `def load(cur, rows):\n    cur.execute("${setting}")\n    for row in rows:\n        cur.execute("INSERT INTO orders (id, customer, qty) VALUES (%s, %s, %s)", row)\n`;
