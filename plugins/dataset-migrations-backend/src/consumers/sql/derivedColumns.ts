@@ -114,7 +114,7 @@ function annotationsBefore(text: string): string {
 
 /** Names a table in the declaration itself, explicitly. */
 const EXPLICIT_TABLE =
-  /@Table\s*\(|@Entity\s*\(\s*(?:["'`]|\{[^}]*\b(?:name|tableName)\s*:)|ORM\\Table\b|\b(?:__tablename__|db_table|table_name|tableName)\s*[:=]|\$table\s*=|\bTableName\s*\(|\bschema\s+["']/;
+  /@Table\s*\(|@Entity\s*\(\s*(?:["'`]|\{[^}]{0,500}?\b(?:name|tableName)\s*:)|ORM\\Table\b|\b(?:__tablename__|db_table|table_name|tableName)\s*[:=]|\$table\s*=|\bTableName\s*\(|\bschema\s+["']/;
 
 /**
  * Whether `d` is a model of the dataset: mapped to it by name
