@@ -19,6 +19,7 @@ import { saveBlob } from '../shared/saveBlob';
 import { CampaignsPage } from './CampaignsPage';
 import { exampleCampaignDocument } from './campaignText';
 import { pausedCampaign, plan } from './testCampaign';
+import { RUN_SIGNALS_READ_MS } from './useCampaignSignals';
 
 jest.mock('../shared/saveBlob', () => ({ saveBlob: jest.fn() }));
 
@@ -346,6 +347,21 @@ describe('Campaign page', () => {
     });
     expect(await screen.findByText('0/2')).toBeInTheDocument();
     expect(api.getCampaign).toHaveBeenCalledTimes(reads + 1);
+
+    // Its runs' progress comes up to once a second each: a burst is read once,
+    // after RUN_SIGNALS_READ_MS.
+    for (const migrationId of ['m-orders', 'm-events', 'm-orders'])
+      send(DATASET_MIGRATIONS_SIGNAL_CHANNEL, {
+        migrationId,
+        entityRef: 'resource:default/orders',
+        campaignId: 'c1',
+      });
+    await new Promise(resolve => setTimeout(resolve, RUN_SIGNALS_READ_MS / 2));
+    expect(api.getCampaign).toHaveBeenCalledTimes(reads + 1);
+    await waitFor(
+      () => expect(api.getCampaign).toHaveBeenCalledTimes(reads + 2),
+      { timeout: RUN_SIGNALS_READ_MS * 2 },
+    );
   });
 
   it('puts a paused campaign’s reason in front, with its waves and stuck items', async () => {
