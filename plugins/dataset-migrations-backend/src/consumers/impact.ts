@@ -1011,15 +1011,39 @@ const CONTRACT_ENFORCED =
 const SCHEMA_CHANGE_FAILS = /\bon_schema_change\b["']?\s*[:=]\s*["']?fail\b/i;
 const CHECKS_ALL_COLUMNS = /\bcheck_cols\b["']?\s*[:=]\s*["']?all\b/i;
 
-/** The first yml file, or the model itself, whose text says `config`. */
+/**
+ * The file giving the model or snapshot at `path` a config `config` says: the
+ * model itself (its `config()`), dbt_project.yml (by folder: taken for every
+ * model), or a yml file's entry of it (`- name: orders` under `models:` or
+ * `snapshots:`); a yml file that does not parse, wherever it says it.
+ */
 function configSaying(
   config: RegExp,
   files: ChangedFile[],
   path: string,
 ): ChangedFile | undefined {
-  return files.find(
-    f => (isYamlPath(f.path) || f.path === path) && config.test(f.content),
-  );
+  const name = /([^/]+)\.sql$/i.exec(path)?.[1];
+  return files.find(f => {
+    if (f.path !== path && !isYamlPath(f.path)) return false;
+    if (!config.test(f.content)) return false;
+    if (f.path === path || /(?:^|\/)dbt_project\.ya?ml$/i.test(f.path))
+      return true;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(f.content, { merge: true });
+    } catch {
+      return true;
+    }
+    const entries = ['models', 'snapshots'].flatMap(key => {
+      const list = (parsed as Record<string, unknown> | null)?.[key];
+      return Array.isArray(list) ? list : [];
+    });
+    return entries.some(
+      entry =>
+        (entry as { name?: unknown })?.name === name &&
+        config.test(JSON.stringify(entry)),
+    );
+  });
 }
 
 /**

@@ -1341,12 +1341,26 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
         'models/orders.sql',
       ),
     ).toBe('rewritten');
-    // A `*` without a contract is rewritten as before.
-    expect(
-      statusOf(
-        assessConsumer([sources('public'), starModel], target, added),
-        'models/orders.sql',
-      ),
-    ).toBe('rewritten');
+    // A `*` without a contract is rewritten as before, and so is one where
+    // only another model's contract is enforced (found by the day's review).
+    for (const others of [
+      [],
+      [
+        {
+          ...contract,
+          content: contract.content.replace('name: orders', 'name: revenue'),
+        },
+      ],
+    ])
+      expect(
+        statusOf(
+          assessConsumer(
+            [sources('public'), starModel, ...others],
+            target,
+            added,
+          ),
+          'models/orders.sql',
+        ),
+      ).toBe('rewritten');
   });
 });
