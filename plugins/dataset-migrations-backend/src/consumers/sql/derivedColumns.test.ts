@@ -594,3 +594,18 @@ describe('models whose columns are not the changed ones stay unaffected', () => 
     ).toBe('unaffected');
   });
 });
+
+describe('the reason a person reads', () => {
+  it('tells no widening where the file reads derived columns only (found by the day’s review)', () => {
+    // `amount` is spelled in the model, not read as a whole row: a widening of
+    // it changes nothing the derived column's reason is about.
+    const migration = mapped(
+      { renameField: { from: 'customer_id', to: 'client_id' } },
+      { changeType: { field: 'buyer_id', type: 'numeric' } },
+    );
+    const result = judged('shop/models.py', DJANGO, migration);
+    expect(result.status).not.toBe('unaffected');
+    expect(result.impact.problem?.message).toContain('customer_id');
+    expect(result.impact.problem?.message).not.toContain('client driver');
+  });
+});

@@ -354,6 +354,8 @@ export function wholeRowsReadByCode(
       ...new Set([...whole.lines, ...library.lines, ...inSql]),
     ].sort((a, b) => a - b);
   }
+  // Widened fields change what whole rows read, not derived columns.
+  const readsWholeRows = whole.lines.length > 0;
   // A model's columns its ORM derives (`customer = ForeignKey(…)` reads
   // `customer_id`), renamed or dropped: its every query fails after contract.
   const derived = changedDerivedColumns(content, target, mapping);
@@ -365,7 +367,7 @@ export function wholeRowsReadByCode(
   }
   return {
     ...whole,
-    widened: whole.lines.length > 0 ? widened : [],
+    widened: readsWholeRows ? widened : [],
     ...(derived.reasons.length > 0 ? { derived: derived.reasons } : {}),
   };
 }
