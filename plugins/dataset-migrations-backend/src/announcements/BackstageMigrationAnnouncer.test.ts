@@ -513,6 +513,22 @@ describe('BackstageMigrationAnnouncer', () => {
     ]);
   });
 
+  it('signals a run the caller has in hand without reading it', async () => {
+    const { announcer, publishSignal, reads } = setup();
+    await announcer.migrationChanged({
+      migrationId: ID,
+      migration: {
+        ...migration('queued'),
+        campaign: { id: CAMPAIGN, wave: 0 },
+      },
+    });
+    await announcer.idle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(publishSignal.mock.calls.map(([call]) => call.message)).toEqual([
+      { migrationId: ID, entityRef: DATASET, campaignId: CAMPAIGN },
+    ]);
+  });
+
   it('reads the run once for an outcome it both signals and notifies, signalling first', async () => {
     const { announcer, reads, publishSignal, send } = setup({
       signalIntervalMs: 60_000,

@@ -449,9 +449,12 @@ export class BackstageMigrationAnnouncer implements MigrationAnnouncer {
   }
 
   async migrationChanged(change: MigrationChange): Promise<void> {
-    const { outcome } = change;
+    const { outcome, migration } = change;
     if (!outcome) {
-      this.signal({ migrationId: change.migrationId });
+      // A run the caller has in hand is signalled from it, not read again.
+      if (!migration) this.signal({ migrationId: change.migrationId });
+      else if (this.signalWindowOpened({ migrationId: change.migrationId }))
+        this.after(change.migrationId, () => this.publishSignal(migration));
       return;
     }
     const signalNow = this.signalWindowOpened({

@@ -305,7 +305,11 @@ export class MigrationCommands {
             : approval.decision?.comment,
         });
       // Queued: pages listing the dataset's runs, or its campaign's, show it.
-      else await announcer?.migrationChanged({ migrationId: id });
+      else
+        await announcer?.migrationChanged({
+          migrationId: id,
+          migration: result.migration,
+        });
       return { migration: result.migration, created: true };
     }
     // Lost a race to an identical request, or the dataset is busy with another one.

@@ -898,7 +898,9 @@ describe('MigrationService', () => {
         credentials,
       );
       // Queued with no approval: a change to show, with nothing to tell.
-      expect(heard).toEqual([{ migrationId: migration.id }]);
+      expect(heard).toEqual([
+        { migrationId: migration.id, migration: expect.anything() },
+      ]);
       heard.length = 0;
       await announcing.cancelMigration(migration.id, 'user:default/mock');
       const again = await announcing.cancelMigration(
