@@ -130,7 +130,8 @@ export function tableObjectsOf(content: string, table: string): string[] {
  * Knex's `knex('orders').insert(…).onConflict(…)` and Objection's
  * `Order.query().insert(…).onConflict(…)`, Kysely's
  * `insertInto('orders')….onConflict(…)`, MikroORM's `em.upsert(Order, …)`,
- * supabase-js's (PostgREST's) `from('orders').upsert(…)` and Sequel's
+ * supabase-js's (PostgREST's) `from('orders').upsert(…)` (supabase-py's
+ * `table(…)`) and Sequel's
  * `DB[:orders].insert_conflict` (round 33b).
  * Up to 2,000 characters from the insert to its conflict clause.
  */
@@ -178,7 +179,7 @@ export function ormUpsertPattern(
     String.raw`\.\s*into\s*\(\s*${n}\s*\)[\s\S]{0,2000}?\.\s*or(?:Ignore|Update)\s*\(`,
     // Drizzle: `db.insert(orders)….onConflictDoNothing()`, its table object
     // named as the table in camelCase where another file makes it.
-    String.raw`\.\s*insert\s*\(\s*(?:${n}|(?<![\w$.])${escapeRegExp(
+    String.raw`\.\s*insert\s*\(\s*(?:${n}|(?<![\w$.])(?:[A-Za-z_$][\w$]*\s*\.\s*)?${escapeRegExp(
       drizzleNameOf(table.name),
     )}(?![\w$]))\s*\)[\s\S]{0,2000}?\.\s*onConflictDo(?:Nothing|Update)\s*\(`,
     String.raw`${n}\s*\.\s*objects\s*\.\s*bulk_create\s*\([\s\S]{0,2000}?\b(?:update|ignore)_conflicts\s*=\s*True`,
@@ -218,8 +219,9 @@ export function ormUpsertPattern(
     String.raw`(?:\(\s*${table.quoted}\s*\)|${n}\s*\.\s*query\s*\([^()]{0,200}\))[\s\S]{0,2000}?\.\s*onConflict\s*\(`,
     String.raw`\binsertInto\s*\(\s*${table.quoted}\s*\)[\s\S]{0,2000}?\.\s*onConflict\s*\(`,
     String.raw`\.\s*upsert(?:Many)?\s*\(\s*${n}\s*[,)]`,
-    String.raw`\.\s*from\s*\(\s*${table.quoted}\s*\)\s*\.\s*upsert\s*\(`,
-    String.raw`(?:\bDB\s*(?:\[\s*:${t}\s*\]|\.\s*from\s*\(\s*:${t}\s*\))|${c})[\s\S]{0,2000}?\.\s*insert_conflict\b`,
+    // supabase-js's `from(…)`, supabase-py's `table(…)` and `from_(…)`.
+    String.raw`\.\s*(?:from_?|table)\s*\(\s*${table.quoted}\s*\)\s*\.\s*upsert\s*\(`,
+    String.raw`(?:\b(?:DB|db)\s*(?:\[\s*:${t}\s*\]|\.\s*from\s*\(\s*:${t}\s*\))|${c})[\s\S]{0,2000}?\.\s*insert_conflict\b`,
   ].join('|');
 }
 

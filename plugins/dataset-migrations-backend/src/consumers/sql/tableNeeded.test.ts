@@ -1,5 +1,6 @@
 import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { consumerMapping } from './fieldMapping';
+import { renamedRelation } from './datasetTarget';
 import { rewriteSqlFile } from './rewriteSql';
 import { assessConsumer } from '../impact';
 import { loadSqlParser } from '../../sql/sqlParser';
@@ -792,5 +793,97 @@ describe('writes of the dataset in a session replicating', () => {
         retype,
       ).message,
     ).not.toContain('stores nothing');
+  });
+});
+
+describe('variants found by round 33c', () => {
+  // Under a dataset rename the old name refuses writes from the cut-over on.
+  const renamed = consumerMapping(
+    source,
+    [],
+    renamedRelation(target, 'purchases'),
+  );
+  it.each([
+    [
+      'jobs/load.py',
+      'def load(cur, i):\n    cur.execute("INSERT INTO orders (id, customer, qty) VALUES (%s, 1, 1)", (i,))\n',
+    ],
+    ['src/load.js', "await knex('orders').insert(rows);\n"],
+    [
+      'app/jobs/import.rb',
+      'class Import\n  def run(attrs)\n    Order.create!(attrs)\n  end\nend\n',
+    ],
+  ])('%s writing a renamed dataset goes to a person', (path, content) => {
+    const found = assess(path, content, renamed);
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain('refuses writes');
+  });
+
+  it('leaves a reader of a renamed dataset to its rewrite', () => {
+    expect(
+      assess('jobs/read.py', 'cur.execute("SELECT id FROM orders")\n', renamed)
+        .needsTable,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    'class Shop::Order < ApplicationRecord\n  self.table_name = "orders"\nend\n',
+    'class Order < PrimaryRecord\nend\n',
+    'class Order < ::ApplicationRecord\nend\n',
+  ])('an Active Record model declared as %j has its key looked up', content => {
+    const file = inRepository(
+      [{ path: 'app/models/order.rb', content }],
+      'app/models/order.rb',
+    );
+    expect(file?.needsTable).toBe(true);
+  });
+
+  it.each([
+    ["GORM's AutoMigrate of a value", 'go', 'db.AutoMigrate(Order{})\n'],
+    [
+      "supabase-py's upsert",
+      'py',
+      'supabase.table("orders").upsert(rows).execute()\n',
+    ],
+    [
+      "Sequel's insert_conflict on a lowercase database",
+      'rb',
+      'db[:orders].insert_conflict(target: :id).insert(row)\n',
+    ],
+  ])('%s goes to a person', (_, ext, content) => {
+    const retype = consumerMapping(source, [
+      { changeType: { field: 'qty', type: 'text' } },
+    ]);
+    const code =
+      ext === 'go'
+        ? `package main\n\n${gormModel.replace(
+            'package shop\n\n',
+            '',
+          )}\nfunc main() {\n\t${content}}\n`
+        : content;
+    expect(assess(`src/sync.${ext}`, code, retype).needsTable).toBe(true);
+  });
+
+  it('a Drizzle upsert through a namespace import goes to a person', () => {
+    const retype = consumerMapping(source, [
+      { changeType: { field: 'qty', type: 'text' } },
+    ]);
+    const file = inRepository(
+      [
+        {
+          path: 'src/db/schema.ts',
+          content:
+            "export const orders = pgTable('orders', { id: bigint('id') });\n",
+        },
+        {
+          path: 'src/sync.ts',
+          content:
+            "import * as schema from './db/schema';\nexport const sync = (db, row) =>\n  db.insert(schema.orders).values(row).onConflictDoUpdate({ target: schema.orders.id, set: row });\n",
+        },
+      ],
+      'src/sync.ts',
+      retype,
+    );
+    expect(file?.needsTable).toBe(true);
   });
 });

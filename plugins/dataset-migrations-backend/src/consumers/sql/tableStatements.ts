@@ -45,6 +45,7 @@ export type CodeTableStatement =
   | 'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)'
   | 'change-data capture of the table by name (Debezium, wal2json)'
   | 'a write with session_replication_role = replica'
+  | 'a write to the old name of the renamed dataset'
   | 'pg_repack';
 
 /** GORM's AutoMigrate and Migrator, Ent's Schema.Create. */
@@ -58,6 +59,8 @@ const CAPTURE: CodeTableStatement =
   'change-data capture of the table by name (Debezium, wal2json)';
 const REPLICA_WRITE: CodeTableStatement =
   'a write with session_replication_role = replica';
+const RENAMED_WRITE: CodeTableStatement =
+  'a write to the old name of the renamed dataset';
 
 const LOADER: CodeTableStatement =
   'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
@@ -835,6 +838,7 @@ function patterns(
     found.push([JDBC_CONNECTOR, new RegExp(pattern, 'g')]);
   for (const pattern of capturesByName(text, target))
     found.push([CAPTURE, new RegExp(pattern, 'g')]);
+  const sqlWrite = `\\b(?:insert\\s+into|update|delete\\s+from|merge\\s+into)\\s+(?:only\\s+)?${name}(?![\\w$])`;
   // In a session replicating, PostgreSQL fires no INSTEAD OF trigger: a write
   // through the view reports success and stores nothing (round 33b, F7).
   if (
@@ -843,13 +847,33 @@ function patterns(
       text,
     )
   )
-    found.push([
-      REPLICA_WRITE,
-      new RegExp(
-        `\\b(?:insert\\s+into|update|delete\\s+from|merge\\s+into)\\s+(?:only\\s+)?${name}(?![\\w$])`,
-        'gi',
-      ),
-    ]);
+    found.push([REPLICA_WRITE, new RegExp(sqlWrite, 'gi')]);
+  // A renamed dataset's old name refuses writes from the cut-over on, before
+  // code writing it can be changed (round 33c): SQL, a query builder's write
+  // (`knex('orders').insert(…)`), a model class's (`Order.create!`,
+  // `Order.objects.bulk_create`).
+  if (mapping.renamedTo) {
+    const classes = mapped.filter(m => /^[A-Z]/.test(m)).map(escapeRegExp);
+    found.push(
+      [RENAMED_WRITE, new RegExp(sqlWrite, 'gi')],
+      [
+        RENAMED_WRITE,
+        new RegExp(
+          [
+            String.raw`\(\s*${quotedName}\s*\)\s*\.\s*(?:insert|update|del|delete|upsert|merge)\s*\(`,
+            ...(classes.length
+              ? [
+                  String.raw`(?<![\w$.])(?:${classes.join(
+                    '|',
+                  )})\s*\.\s*(?:create!?|insert(?:_all)?!?|upsert(?:_all)?|update_all|delete_all|destroy_all|find_or_create_by!?|objects\s*\.\s*(?:create|bulk_create|bulk_update|update_or_create|get_or_create))(?![\w$!?])`,
+                ]
+              : []),
+          ].join('|'),
+          'g',
+        ),
+      ],
+    );
+  }
   found.push([
     'pg_repack',
     new RegExp(
@@ -871,7 +895,7 @@ function patterns(
 function gormMigrations(mapped: string[], quotedName: string): string {
   const classes = mapped.filter(m => /^[A-Z]/.test(m));
   const model = classes.length
-    ? String.raw`(?:&\s*|new\s*\(\s*)(?:[A-Za-z]\w{0,60}\.){0,4}(?:${classes
+    ? String.raw`(?:&\s*|new\s*\(\s*|(?<![\w$.]))(?:[A-Za-z]\w{0,60}\.){0,4}(?:${classes
         .map(escapeRegExp)
         .join('|')})\s*[{)]`
     : '(?!)';
@@ -1124,6 +1148,8 @@ function instead(
       return `SQLAlchemy reflects tables only unless told views=True (MetaData.reflect, automap's prepare, DeferredReflection), and a view has no primary key: automap maps no class of ${t} (Base.classes.${t} is gone, ${t}_v1 and ${t}_v2 appear) and a reflected class without a declared key fails to map ("could not assemble any primary key columns"): declare the class (__tablename__ = "${t}") with its primary key (id = Column(…, primary_key=True)), and reflect with views=True`;
     case JDBC_CONNECTOR:
       return `a Kafka Connect JDBC connector looks its tables up by table.types, TABLE by default, and finds none once ${t} is a view: the sink stops ("table is missing and auto-creation is disabled", or with auto.create runs CREATE TABLE ${t}, "relation already exists") and the source reads no more of it: add table.types: TABLE,VIEW to its config`;
+    case RENAMED_WRITE:
+      return `from the cut-over the old name ${t} keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only"), and the new name does not exist before then: stop this writer for the cut-over and deploy it writing the new name right after, or keep the name`;
     case REPLICA_WRITE:
       return `with session_replication_role = replica PostgreSQL fires no INSTEAD OF trigger, and until contract ${t} is a view that writes through one: each such write reports success and stores nothing (INSERT 0 1, no row): write without the setting, or before the migration or after contract`;
     case CAPTURE:
@@ -1547,7 +1573,7 @@ function* rubyModelsOf(
   const named = ormClassesOf(code, target.table, target.schema);
   const t = escapeRegExp(target.table);
   for (const m of code.matchAll(
-    /^[ \t]*class\s+([A-Z]\w*)\s*<\s*(ApplicationRecord|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?)/gm,
+    /^[ \t]*class\s+(?:(?:::)?[A-Z]\w*::)*([A-Z]\w*)\s*<\s*(?:::)?((?:[A-Z]\w*::)*[A-Z]\w*Record\b|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?)/gm,
   )) {
     const model = m[1];
     const sequel = m[2].startsWith('Sequel');
@@ -1560,7 +1586,13 @@ function* rubyModelsOf(
     const ofTable =
       sequel && m[3] !== undefined
         ? new RegExp(`^(?:\\w+\\s*\\[\\s*)?:${t}(?![\\w$])`).test(m[3].trim())
-        : (!sequel && named.includes(model)) ||
+        : (!sequel &&
+            (named.includes(model) ||
+              new RegExp(
+                `\\btable_name\\s*=\\s*["'](?:${escapeRegExp(
+                  target.schema,
+                )}\\.)?${t}["']`,
+              ).test(body))) ||
           (conventional.includes(model) && !/\btable_name\s*=/.test(body));
     if (ofTable) yield { at: m.index!, model, sequel, body };
   }
