@@ -1011,6 +1011,22 @@ const CONTRACT_ENFORCED =
 const SCHEMA_CHANGE_FAILS = /\bon_schema_change\b["']?\s*[:=]\s*["']?fail\b/i;
 const CHECKS_ALL_COLUMNS = /\bcheck_cols\b["']?\s*[:=]\s*["']?all\b/i;
 
+const UNPARSED = Symbol('unparsed');
+/** Each yml file parsed once, however many models and configs ask. */
+const parsedYamlFiles = new WeakMap<ChangedFile, unknown>();
+function parsedYaml(file: ChangedFile): unknown {
+  if (!parsedYamlFiles.has(file)) {
+    let parsed: unknown = UNPARSED;
+    try {
+      parsed = parseYaml(file.content, { merge: true });
+    } catch {
+      // Said wherever it says it (see configSaying).
+    }
+    parsedYamlFiles.set(file, parsed);
+  }
+  return parsedYamlFiles.get(file);
+}
+
 /**
  * The file giving the model or snapshot at `path` a config `config` says: the
  * model itself (its `config()`), dbt_project.yml (by folder: taken for every
@@ -1028,12 +1044,8 @@ function configSaying(
     if (!config.test(f.content)) return false;
     if (f.path === path || /(?:^|\/)dbt_project\.ya?ml$/i.test(f.path))
       return true;
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(f.content, { merge: true });
-    } catch {
-      return true;
-    }
+    const parsed = parsedYaml(f);
+    if (parsed === UNPARSED) return true;
     const entries = ['models', 'snapshots'].flatMap(key => {
       const list = (parsed as Record<string, unknown> | null)?.[key];
       return Array.isArray(list) ? list : [];

@@ -1514,12 +1514,6 @@ class StatementWalker {
       } else if (INTO_KEYS.has(key)) this.created(inner?.rel);
       else if (key === 'ViewStmt') {
         this.created(inner.view);
-        if (
-          inner.view?.relname &&
-          !inner.aliases?.length &&
-          this.datasetStarOnly(inner.query?.SelectStmt, scope)
-        )
-          this.copies.push(inner.view.relname);
         this.definesRelation = true;
         this.aliasList = inner.aliases;
         // `CREATE OR REPLACE VIEW` keeps the view's column types: one the view

@@ -14,7 +14,7 @@ import type { ConsumerMapping } from './fieldMapping';
 import { modelClassNames, ormClassesOf } from './ormClasses';
 
 /** A column a model of the dataset reads under a name its code does not spell. */
-export interface DerivedColumn {
+interface DerivedColumn {
   /** The model (class, struct, module) mapped to the dataset. */
   model: string;
   /** The names the ORM may give the column (by its naming strategy). */
@@ -477,7 +477,7 @@ function sequelizeDerived(content: string, named: string[]): DerivedColumn[] {
 }
 
 /** Every derived column of the file's models of the dataset. */
-export function derivedColumnsOf(
+function derivedColumnsOf(
   content: string,
   target: DatasetTarget,
 ): DerivedColumn[] {

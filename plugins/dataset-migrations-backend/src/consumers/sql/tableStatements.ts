@@ -920,6 +920,14 @@ function configValues(text: string, key: string): string[] {
   ].map(m => m[1].trim().replace(/[,\s]+$/, ''));
 }
 
+/** A config key's comma-separated lists of values, each trimmed, none empty. */
+function configList(text: string, key: string): string[] {
+  return configValues(text, key)
+    .flatMap(v => v.split(','))
+    .map(v => v.trim())
+    .filter(v => v !== '');
+}
+
 /**
  * Kafka Connect's JDBC connectors (Confluent's) writing or reading the dataset,
  * which look their tables up by `table.types`, TABLE by default: the sink's
@@ -932,16 +940,11 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
   if (configValues(text, 'table.types').some(v => /\bview\b/i.test(v)))
     return [];
   const named = new RegExp(`^${namePattern(target)}$`);
-  const list = (values: string[]) =>
-    values
-      .flatMap(v => v.split(','))
-      .map(v => v.trim())
-      .filter(v => v !== '');
   const found: string[] = [];
   // Debezium's JDBC sink is another connector.
   const sink = String.raw`(?<!debezium\.connector\.jdbc\.)\bJdbcSinkConnector\b`;
   if (new RegExp(sink).test(text)) {
-    const topics = list(configValues(text, 'topics'));
+    const topics = configList(text, 'topics');
     const formats = configValues(text, 'table.name.format');
     const tables = formats.length
       ? formats.flatMap(f =>
@@ -954,10 +957,10 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
   }
   if (
     /\bJdbcSourceConnector\b/.test(text) &&
-    list([
-      ...configValues(text, 'table.whitelist'),
-      ...configValues(text, 'table.include.list'),
-    ]).some(t => named.test(t))
+    [
+      ...configList(text, 'table.whitelist'),
+      ...configList(text, 'table.include.list'),
+    ].some(t => named.test(t))
   )
     found.push(String.raw`\bJdbcSourceConnector\b`);
   return found;
@@ -983,11 +986,9 @@ function capturesByName(text: string, target: DatasetTarget): string[] {
       return entry.toLowerCase() === name.toLowerCase();
     }
   };
+  // A JSON config's `\\.` is a pattern's `\.`.
   const entries = (key: string) =>
-    configValues(text, key)
-      .flatMap(v => v.split(','))
-      .map(v => v.trim().replace(/\\\\/g, '\\'))
-      .filter(v => v !== '');
+    configList(text, key).map(v => v.replace(/\\\\/g, '\\'));
   const found: string[] = [];
   const debezium = String.raw`\bio\.debezium\.connector\.postgresql\.PostgresConnector\b`;
   if (new RegExp(debezium).test(text)) {
@@ -1475,13 +1476,20 @@ function migratedElsewhere(
     return undefined;
   }
   if (/\.rb$/i.test(file.path)) {
-    const unknown = keyLookedUp(code, others, target);
+    // This file and the repository's other Ruby files, without comments.
+    const ruby = [
+      code,
+      ...others
+        .filter(o => /\.rb$/i.test(o.path))
+        .map(o => withoutComments(o.content)),
+    ];
+    const unknown = keyLookedUp(code, ruby, target);
     if (unknown)
       return {
         lines: [positionOf(code, unknown.at).line],
         message: `has the ${unknown.orm} model ${unknown.model} of ${target.table} and no file of the repository declares its primary key, which ${unknown.orm} then finds in the catalog's indexes (pg_index), and a view has none: from the first cut-over of any migration ${target.table} is a view over the new version, so ${unknown.model}.find, update and destroy fail there (${unknown.error}); declare the key in the model (${unknown.declare}) before the migration runs, then Retry`,
       };
-    return insertsBothNames(code, others, target, mapping);
+    return insertsBothNames(code, ruby, target, mapping);
   }
   if (/\.prisma$/i.test(file.path)) {
     for (const model of code.matchAll(/\bmodel\s+(\w+)\s*\{([^}]*)\}/g)) {
@@ -1514,7 +1522,7 @@ function migratedElsewhere(
  */
 function keyLookedUp(
   code: string,
-  others: Array<{ path: string; content: string }>,
+  ruby: string[],
   target: DatasetTarget,
 ):
   | { at: number; model: string; orm: string; error: string; declare: string }
@@ -1530,12 +1538,7 @@ function keyLookedUp(
       'm',
     );
     if (
-      [
-        code,
-        ...others
-          .filter(o => /\.rb$/i.test(o.path))
-          .map(o => withoutComments(o.content)),
-      ].some(
+      ruby.some(
         text => elsewhere.test(text) || (text !== code && reopened.test(text)),
       )
     )
@@ -1608,7 +1611,7 @@ function* rubyModelsOf(
  */
 function insertsBothNames(
   code: string,
-  others: Array<{ path: string; content: string }>,
+  ruby: string[],
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): { lines: number[]; message: string } | undefined {
@@ -1617,12 +1620,6 @@ function insertsBothNames(
     m.kind === 'renamed' && m.to !== from ? [{ from, to: m.to }] : [],
   );
   if (renamed.length === 0) return undefined;
-  const ruby = [
-    code,
-    ...others
-      .filter(o => /\.rb$/i.test(o.path))
-      .map(o => withoutComments(o.content)),
-  ];
   const defaults = ruby
     .map(text => /\bload_defaults\s*\(?\s*["']?(\d+)(?:\.\d+)?/.exec(text))
     .find(m => m);
