@@ -194,9 +194,10 @@ export interface FileImpact {
    */
   dbtPackage?: string;
   /**
-   * The file runs a statement that fails once the dataset's name is a view
-   * (`TRUNCATE`, `COPY … TO`, `ALTER TABLE`…): from the cut-over it breaks,
-   * whatever is decided, until its code changes.
+   * The file runs code that fails from the cut-over on: a statement needing
+   * a table (`TRUNCATE`, `COPY … TO`, `ALTER TABLE`…), or one taking a fixed
+   * number of columns from `*`, which has the new version's fields from
+   * then; it breaks whatever is decided, until its code changes.
    */
   needsTable?: true;
 }
@@ -366,7 +367,7 @@ export function keepRefusal(
   if (paths.length === 0) return undefined;
   return `${paths.join(', ')} run${
     paths.length === 1 ? 's' : ''
-  } a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it`;
+  } code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it`;
 }
 
 /**

@@ -64,10 +64,10 @@ describe('decisionRefusal', () => {
       ],
     };
     expect(decisionRefusal('keep-field', impact)).toBe(
-      "etl/load.py, etl/dump.sh run a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it",
+      'etl/load.py, etl/dump.sh run code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it',
     );
     expect(decisionRefusal('agent', impact)).toMatch(
-      /^the coding agent patches only after the cut-over, and etl\/load\.py, etl\/dump\.sh run a statement/,
+      /^the coding agent patches only after the cut-over, and etl\/load\.py, etl\/dump\.sh run code that fails/,
     );
     expect(decisionRefusal('exclude', impact)).toBeUndefined();
   });

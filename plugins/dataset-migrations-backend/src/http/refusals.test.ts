@@ -318,12 +318,12 @@ describe('refused requests', () => {
     const kept = await decide('keep-field');
     expect(kept.status).toBe(409);
     expect(kept.body.error.message).toBe(
-      `${LEGACY}: etl/load.py runs a statement that fails once the dataset's name is a view, from the cut-over on, whatever the name serves: change the code and retry the consumer, or exclude it`,
+      `${LEGACY}: etl/load.py runs code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it`,
     );
     const agent = await decide('agent');
     expect(agent.status).toBe(409);
     expect(agent.body.error.message).toMatch(
-      /: the coding agent patches only after the cut-over, and etl\/load\.py runs a statement/,
+      /: the coding agent patches only after the cut-over, and etl\/load\.py runs code that fails/,
     );
     expect(await stored()).toEqual(before);
     const excluded = await decide('exclude');

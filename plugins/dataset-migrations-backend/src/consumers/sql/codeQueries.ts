@@ -11,6 +11,7 @@ import { positionOf, parseSql } from '../../sql/sqlParser';
 import { analyzeSql } from './analyzeSql';
 import { namesWord, type DatasetTarget } from './datasetTarget';
 import { escapeRegExp } from '../../sql/regExp';
+import { growingStarsCounted } from './growingStars';
 
 /**
  * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), a
@@ -439,6 +440,20 @@ export function groupedByKeyInCode(
 const STAR_ITEM =
   /(?:\bselect(?:\s+distinct|\s+all)?|,)\s*(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*)?\*\s*(?:,|\bfrom\b)/i;
 
+/** Right before a whole row read as JSON, by its columns' names. */
+const AS_JSON =
+  /\b(?:row_to_json|to_jsonb?|jsonb?_agg(?:_strict)?|jsonb?_object_agg)\s*\(\s*(?:distinct\s+)?$/i;
+
+/** A `*` in code's SQL read into a fixed number of columns (see StarUse.countFixedBy). */
+export interface CountedStarInCode {
+  line: number;
+  /** The `*` as the SQL has it (`*`, `o.*`). */
+  text: string;
+  countFixedBy: string;
+  /** A relation the text makes with `*` of the dataset, whose `*` this is. */
+  through?: string;
+}
+
 /**
  * The lines of `code` holding SQL that reads the dataset's whole rows: `*`
  * or `o.*` anywhere in a select list, `TABLE orders`, a row as one value
@@ -446,32 +461,106 @@ const STAR_ITEM =
  * alias stands for, where a pattern sees only a `*` right after SELECT
  * (found by round 31: `SELECT c.name, o.* FROM orders o JOIN …` in code was
  * unaffected under a rename). A text the parser cannot take counts where it
- * names the dataset as a relation and lists a `*` item.
+ * names the dataset as a relation and lists a `*` item. `byPosition`: the
+ * lines of those read otherwise than as JSON (`row_to_json(o)`, `json_agg(o)`,
+ * whose keys are the columns' names). `counted`: the `*`s
+ * of the dataset (or of a relation the text makes with it) that a statement
+ * takes a fixed number of columns from (`INSERT INTO t SELECT * FROM
+ * orders`, a `UNION`'s arm), which fail once `*` has more.
  */
-export function wholeRowsInCode(code: string, target: DatasetTarget): number[] {
+export function wholeRowsInCode(
+  code: string,
+  target: DatasetTarget,
+): CodeWholeRowReads {
+  // Asked twice running of the same file (for the cut-over, then for contract).
+  if (lastWholeRows?.code === code && lastWholeRows.target === target)
+    return lastWholeRows.reads;
+  const reads = wholeRowReadsIn(code, target);
+  lastWholeRows = { code, target, reads };
+  return reads;
+}
+
+interface CodeWholeRowReads {
+  lines: number[];
+  byPosition: number[];
+  counted: CountedStarInCode[];
+}
+
+let lastWholeRows:
+  | { code: string; target: DatasetTarget; reads: CodeWholeRowReads }
+  | undefined;
+
+function wholeRowReadsIn(
+  code: string,
+  target: DatasetTarget,
+): CodeWholeRowReads {
   const relation = relationPattern(target);
   const found: number[] = [];
+  const byPosition: number[] = [];
+  const counted: CountedStarInCode[] = [];
   for (const groups of codeTexts(code))
     for (const { at, body } of groups) {
       if (!namesWord(body, target.table)) continue;
       const sql = sqlOf(body);
       const whole = (text: string) => {
+        let statements;
         try {
-          return analyzeSql(text, parseSql(text), target).some(
-            statement =>
-              statement.stars.some(star =>
-                star.relations.some(r => r.dataset),
-              ) || statement.opaque.some(read => read.kind === 'whole-row'),
-          );
+          statements = analyzeSql(text, parseSql(text), target);
         } catch {
           return undefined;
         }
+        const line = positionOf(code, at).line;
+        const grows = new Set<string>();
+        for (const statement of statements) {
+          for (const star of statement.stars)
+            if (star.countFixedBy && star.relations.some(r => r.dataset))
+              counted.push({
+                line,
+                text: text.slice(star.start, star.end),
+                countFixedBy: star.countFixedBy,
+              });
+          for (const { star, relation: through } of growingStarsCounted(
+            statement,
+            grows,
+          ))
+            counted.push({
+              line,
+              text: text.slice(star.start, star.end),
+              countFixedBy: star.countFixedBy,
+              through,
+            });
+        }
+        const reads = [
+          ...statements.flatMap(statement =>
+            statement.stars.filter(star => star.relations.some(r => r.dataset)),
+          ),
+          ...statements.flatMap(statement =>
+            statement.opaque.filter(read => read.kind === 'whole-row'),
+          ),
+        ];
+        if (
+          reads.some(
+            read =>
+              !AS_JSON.test(
+                text.slice(Math.max(0, read.start - 60), read.start),
+              ),
+          )
+        )
+          byPosition.push(at);
+        return reads.length > 0;
       };
-      const read =
+      const parsed =
         whole(withValuesForPlaceholders(sql)) ??
-        whole(withValuesForPlaceholders(sql, true)) ??
-        (relation.test(sql) && STAR_ITEM.test(sql));
-      if (read) found.push(at);
+        whole(withValuesForPlaceholders(sql, true));
+      // Unparsed: a `*` item, which may be read by position.
+      const listed =
+        parsed === undefined && relation.test(sql) && STAR_ITEM.test(sql);
+      if (listed) byPosition.push(at);
+      if (parsed || listed) found.push(at);
     }
-  return linesAt(code, found);
+  return {
+    lines: linesAt(code, found),
+    byPosition: linesAt(code, byPosition),
+    counted,
+  };
 }

@@ -42,11 +42,13 @@ import { catalogReadsIn, tableStatementsIn } from './tableStatements';
 import { withObjectNames } from './objectNames';
 import { modelClassNames } from './ormClasses';
 import {
+  rowsGrowingAtCutOver,
   wholeRowsRead,
   wholeRowsReadByCode,
   wholeRowsReason,
 } from './wholeRows';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { growingStarRead, growingStarsCounted } from './growingStars';
 import { namedFew } from '../../validation/namedFew';
 import {
   introducedNames,
@@ -220,7 +222,8 @@ function rewriteAsRead(
     // A statement needing a table breaks at the first cut-over, whatever
     // fields it reads: a person decides before the data moves.
     // Documentation shows statements a person may run; it runs none itself.
-    const needsTable = /\.(?:md|markdown|rst|txt|adoc)$/i.test(file.path)
+    const documentation = /\.(?:md|markdown|rst|txt|adoc)$/i.test(file.path);
+    const needsTable = documentation
       ? undefined
       : tableStatementsIn(code, target, mapping);
     if (needsTable)
@@ -230,6 +233,29 @@ function rewriteAsRead(
         needsTable: true,
         problem: {
           message: `${file.path} ${needsTable.message}; the rewriter reads SQL and dbt models only`,
+        },
+      });
+    // Whole rows the unchanged code may take by position: they have more
+    // columns from the cut-over on, before its pull request can be merged.
+    const growing = documentation
+      ? undefined
+      : rowsGrowingAtCutOver(code, target, mapping);
+    if (growing)
+      return unchanged('needs-decision', {
+        fields: changedFieldsNamedIn(code, mapping).fields,
+        lines: growing.lines,
+        ...(growing.fails.length > 0 ? { needsTable: true as const } : {}),
+        problem: {
+          message:
+            growing.fails.length > 0
+              ? `${file.path}, ${growing.fails.join('; ')}`
+              : `${file.path} reads whole rows of ${
+                  target.table
+                } (${growing.whole.join(
+                  ', ',
+                )}), and from the cut-over on they also have the new version's ${namedFew(
+                  mapping.newAtCutOver.map(f => `"${f}"`),
+                )} after its fields, before the file's pull request can be merged: code taking a row's values by position or as a fixed set (a tuple unpacked, Go's rows.Scan, sqlx's or pgx's scan into a struct, a DataFrame's column list, the row inserted elsewhere) fails or misreads from then, code reading them by name goes on; the rewriter reads SQL and dbt models only, so a person decides before the data moves: list the columns it reads, or hand it to the coding agent where it reads them by name`,
         },
       });
     // Code and config in other languages: only a changed field named in it is impact.
@@ -871,22 +897,6 @@ interface EditPlan {
   readsDbtSource?: boolean;
 }
 
-/**
- * Why a `*` read into a fixed number of columns fails from cut-over, where
- * `what` (`*` through the dataset's name, or a copy the file makes of it) has
- * the new version's own fields after the previous ones.
- */
-function growingStarRead(
-  text: string,
-  countFixedBy: string,
-  what: string,
-  mapping: ConsumerMapping,
-): string {
-  return `\`${text}\` is read into ${countFixedBy}, and from the cut-over on ${what} also has the new version's ${namedFew(
-    mapping.newAtCutOver.map(f => `"${f}"`),
-  )} after its fields, so this statement fails from then, whatever is decided ("more expressions than target columns", "must have the same number of columns", "subquery has too many columns", "must appear in the GROUP BY clause"): list the columns it takes before the migration runs`;
-}
-
 function planEdits(
   content: string,
   statements: StatementAnalysis[],
@@ -944,27 +954,17 @@ function planEdits(
     // `INSERT INTO archive SELECT * FROM batch`, batch a CTE, table or view
     // made (here or earlier in the file) with `*` of the dataset, or of one
     // so made: its `*` grows with the dataset's.
-    for (const name of statement.grows) grows.add(name);
-    for (let more = true; more; ) {
-      more = false;
-      for (const { name, tables } of statement.growsThrough)
-        if (!grows.has(name) && tables.some(t => grows.has(t))) {
-          grows.add(name);
-          more = true;
-        }
-    }
-    for (const star of mapping.newAtCutOver.length > 0
-      ? statement.tableStarsCounted
+    const counted = growingStarsCounted(statement, grows);
+    for (const { star, relation } of mapping.newAtCutOver.length > 0
+      ? counted
       : []) {
-      const copy = star.tables.find(t => grows.has(t));
-      if (!copy) continue;
       plan.positions.push(star.start);
       decide(
         star.start,
         growingStarRead(
           content.slice(star.start, star.end),
           star.countFixedBy,
-          `\`*\` of ${copy}, which the file makes with \`*\` of ${target.table},`,
+          `\`*\` of ${relation}, which the file makes with \`*\` of ${target.table},`,
           mapping,
         ),
         true,

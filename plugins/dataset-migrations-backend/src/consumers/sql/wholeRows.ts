@@ -12,6 +12,8 @@ import {
 import { positionOf } from '../../sql/sqlParser';
 import { modelClassNames, ormClassesOf } from './ormClasses';
 import { wholeRowsInCode } from './codeQueries';
+import { growingStarRead } from './growingStars';
+import { namedFew } from '../../validation/namedFew';
 import { changedDerivedColumns } from './derivedColumns';
 
 /**
@@ -39,6 +41,8 @@ export function wholeRowsRead(
   target: DatasetTarget,
   mapping: ConsumerMapping,
   rowsChange: boolean | 'reads' = starChanges(mapping),
+  /** Only the patterns of these names, where given. */
+  only?: readonly string[],
 ): { what: string[]; lines: number[] } {
   const table = `(?:(?:"[^"]+"|[A-Za-z_][\\w$]*)\\s*\\.\\s*)?"?${escapeRegExp(
     target.table,
@@ -68,7 +72,7 @@ export function wholeRowsRead(
       [
         'a DataFrame of the table',
         new RegExp(
-          `\\b(?:table|read_sql|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          `\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
           'gi',
         ),
       ],
@@ -180,7 +184,10 @@ export function wholeRowsRead(
     "a check of the table's columns",
   ];
   for (const [name, pattern] of patterns)
-    if (rowsChange !== 'reads' || !writes.includes(name))
+    if (
+      (rowsChange !== 'reads' || !writes.includes(name)) &&
+      (!only || only.includes(name))
+    )
       for (const at of typeof pattern === 'function'
         ? pattern(content)
         : [...content.matchAll(pattern)].map(m => m.index ?? 0)) {
@@ -346,7 +353,7 @@ export function wholeRowsReadByCode(
   const whole = wholeRowsRead(content, target, mapping, rowsChange);
   if (rowsChange) {
     const library = libraryWholeRows(content, target, classesMappedElsewhere);
-    const inSql = wholeRowsInCode(content, target);
+    const inSql = wholeRowsInCode(content, target).lines;
     if (inSql.length > 0) library.what.push('a whole row in its SQL');
     for (const what of library.what)
       if (!whole.what.includes(what)) whole.what.push(what);
@@ -369,6 +376,74 @@ export function wholeRowsReadByCode(
     ...whole,
     widened: readsWholeRows ? widened : [],
     ...(derived.reasons.length > 0 ? { derived: derived.reasons } : {}),
+  };
+}
+
+/** Whole-row reads of tables by name, where what reads them takes every column. */
+const EVERY_COLUMN = ['a DataFrame of the table', 'dbtable'];
+/** Checks of the table's column list, which a column more fails. */
+const COLUMN_LIST_CHECK = "a check of the table's columns";
+
+/**
+ * What code reads of the dataset's whole rows where it may take their values
+ * by position or as a fixed set, which breaks at the cut-over itself, before
+ * its pull request can be merged: from then `*` through the name has the new
+ * version's own fields (`mapping.newAtCutOver`) after the previous ones
+ * (round 33c). `fails`: what fails then whatever is decided (a `*` an INSERT
+ * or a set operation takes a fixed number of columns from, a check of the
+ * column list), the reasons; `whole`: the rest, which fails only where the
+ * code takes the row by position (a tuple unpacked, Go's `rows.Scan`, sqlx's
+ * or pgx's struct scan refusing a column it has no field for, a DataFrame's
+ * column list). ORMs and query builders, which read by name, are left to the
+ * coding agent after the cut-over. Undefined where `*` does not grow.
+ */
+export function rowsGrowingAtCutOver(
+  content: string,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): { fails: string[]; whole: string[]; lines: number[] } | undefined {
+  if (mapping.newAtCutOver.length === 0) return undefined;
+  const added = namedFew(mapping.newAtCutOver.map(f => `"${f}"`));
+  const inSql = wholeRowsInCode(content, target);
+  const fails = inSql.counted.map(
+    star =>
+      `line ${star.line}: ${growingStarRead(
+        star.text,
+        star.countFixedBy,
+        star.through
+          ? `\`*\` of ${star.through}, which the code makes with \`*\` of ${target.table},`
+          : `\`*\` of ${target.table}`,
+        mapping,
+      )}`,
+  );
+  const checks = wholeRowsRead(content, target, mapping, true, [
+    COLUMN_LIST_CHECK,
+  ]);
+  if (checks.lines.length > 0)
+    fails.push(
+      `line ${checks.lines.join(
+        ', ',
+      )}: a check of the column list or count of ${
+        target.table
+      } (Great Expectations', dbt_expectations' or Soda's) fails from the cut-over on, when its \`*\` also has the new version's ${added} after its fields: change the check before the migration runs`,
+    );
+  const frames = wholeRowsRead(content, target, mapping, true, EVERY_COLUMN);
+  const whole = [
+    ...(inSql.byPosition.length > 0 ? ['`*` or a row of it in SQL'] : []),
+    ...frames.what,
+  ];
+  if (fails.length === 0 && whole.length === 0) return undefined;
+  return {
+    fails,
+    whole,
+    lines: [
+      ...new Set([
+        ...inSql.counted.map(s => s.line),
+        ...checks.lines,
+        ...inSql.byPosition,
+        ...frames.lines,
+      ]),
+    ].sort((a, b) => a - b),
   };
 }
 

@@ -50,10 +50,10 @@ const REASON_PROMPTS: Record<
  * The three answers to a consumer that reads a field the migration drops or
  * recomputes; keeping the field or excluding the consumer asks why. The coding
  * agent is not offered where the server would refuse it (an installed dbt
- * package reads the field, or the code runs a statement that fails once the
- * name is a view): the reason stands in its place; with no agent configured,
- * its button says so. Keeping the field is disabled, saying why, for code
- * that fails through a view whatever the name serves.
+ * package reads the field, or the code fails from the cut-over on): the
+ * reason stands in its place; with no agent configured, its button says so.
+ * Keeping the field is disabled, saying why, for code that fails from the
+ * cut-over whatever the name serves.
  */
 export function DecisionActions(props: {
   consumer: MigrationConsumer;

@@ -1,0 +1,150 @@
+import type {
+  DatasetField,
+  FieldChange,
+} from '@dataset-migrations/plugin-dataset-migrations-common';
+import { consumerMapping } from './fieldMapping';
+import { rewriteSqlFile } from './rewriteSql';
+import { loadSqlParser } from '../../sql/sqlParser';
+
+/**
+ * Code that breaks at the cut-over itself, not at contract (round 33c): from
+ * the cut-over `*` through the dataset's name has the new version's own
+ * fields after the previous ones, before the code's pull request can be
+ * merged. Handed to the coding agent after the cut-over (`unparseable`), it
+ * was broken from then until its pull request merged.
+ */
+const source: DatasetField[] = [
+  { name: 'id', type: 'integer', nullable: false, primaryKey: true },
+  { name: 'customer', type: 'text', nullable: false, primaryKey: false },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+];
+const target = {
+  schema: 'raw',
+  table: 'orders',
+  fields: source.map(f => f.name),
+};
+const mapped = (...changes: FieldChange[]) => consumerMapping(source, changes);
+const addField = mapped({
+  addField: { name: 'currency', type: 'text' },
+});
+const rename = mapped({ renameField: { from: 'amount', to: 'amount_cents' } });
+const drop = mapped({ dropField: { name: 'amount' } });
+const toBigint = mapped({ changeType: { field: 'amount', type: 'bigint' } });
+
+const assess = (path: string, content: string, mapping = addField) =>
+  rewriteSqlFile({ path, content }, target, mapping);
+
+beforeAll(() => loadSqlParser());
+
+describe('code whose whole rows of the dataset have more columns from the cut-over', () => {
+  it.each([
+    [
+      'jobs/archive.py',
+      'cur.execute("INSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE created_at < %s", (cutoff,))\n',
+    ],
+    [
+      'jobs/archive.go',
+      'if _, err := db.Exec(`INSERT INTO raw.orders_archive\n  SELECT * FROM raw.orders WHERE id < $1`, id); err != nil {\n\treturn err\n}\n',
+    ],
+    [
+      'jobs/union.rb',
+      'rows = conn.exec(<<~SQL)\n  SELECT * FROM raw.orders\n  UNION ALL\n  SELECT id, customer, amount FROM raw.orders_archive\nSQL\n',
+    ],
+    [
+      'jobs/batch.py',
+      'cur.execute("""\nWITH batch AS (SELECT * FROM raw.orders WHERE shipped)\nINSERT INTO raw.shipped SELECT * FROM batch\n""")\n',
+    ],
+  ])(
+    'sends %s, whose SQL takes a fixed number of columns from `*`, to a person who may only change or exclude it',
+    (path, content) => {
+      for (const mapping of [addField, rename]) {
+        const result = assess(path, content, mapping);
+        expect(result.status).toBe('needs-decision');
+        expect(result.impact.needsTable).toBe(true);
+        expect(result.impact.problem?.message).toMatch(
+          /is read into .*from the cut-over on/,
+        );
+        expect(result.content).toBe(content);
+      }
+    },
+  );
+
+  it.each([
+    [
+      'jobs/report.py',
+      'cur.execute("SELECT * FROM raw.orders WHERE id = %s", (order_id,))\nid, customer, amount = cur.fetchone()\n',
+    ],
+    [
+      'orders.go',
+      'row := db.QueryRow("SELECT * FROM raw.orders WHERE id = $1", id)\nerr := row.Scan(&o.ID, &o.Customer, &o.Amount)\n',
+    ],
+    [
+      'orders_sqlx.go',
+      'var orders []Order\nerr := db.Select(&orders, "SELECT o.* FROM raw.orders o JOIN raw.customers c ON c.id = o.customer_id")\n',
+    ],
+    [
+      'export.py',
+      'df = pd.read_sql("raw.orders", engine)\ndf.columns = ["id", "customer", "amount"]\n',
+    ],
+  ])(
+    'sends %s, reading whole rows it may take by position, to a person before the data moves',
+    (path, content) => {
+      const result = assess(path, content);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.needsTable).toBeUndefined();
+      expect(result.impact.problem?.message).toMatch(
+        /from the cut-over on they also have the new version's "currency"/,
+      );
+      expect(result.impact.lines.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('sends a check of the column list to a person who may only change or exclude it', () => {
+    const content =
+      'validator.expect_table_columns_to_match_ordered_list(column_list=["id", "customer", "amount"])\nbatch = context.get_batch(table_name="raw.orders")\n';
+    const result = assess('checks/orders_suite.py', content);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toMatch(
+      /check of the column list or count of orders/,
+    );
+  });
+
+  it('leaves whole-row code to the coding agent after the cut-over where `*` keeps its columns until contract', () => {
+    const content =
+      'cur.execute("INSERT INTO raw.orders_archive SELECT * FROM raw.orders")\nid, customer, amount = cur.fetchone()\n';
+    for (const mapping of [drop, toBigint]) {
+      const result = assess('jobs/archive.py', content, mapping);
+      expect(result.status).not.toBe('needs-decision');
+    }
+  });
+
+  it('leaves code reading named columns, other tables whole, and ORM models to the agent or alone', () => {
+    expect(
+      assess(
+        'jobs/report.py',
+        'cur.execute("SELECT id, customer FROM raw.orders")\nrows = cur.fetchall()\n',
+      ).status,
+    ).toBe('unaffected');
+    expect(
+      assess(
+        'jobs/report.py',
+        '# raw.orders feeds this\ncur.execute("INSERT INTO archive SELECT * FROM raw.customers")\n',
+      ).status,
+    ).not.toBe('needs-decision');
+    expect(
+      assess(
+        'app/models/order.rb',
+        "class Order < ApplicationRecord\n  self.table_name = 'raw.orders'\nend\nOrder.find(params[:id]).as_json\n",
+      ).status,
+    ).toBe('unparseable');
+  });
+
+  it('does not count documentation, which runs nothing', () => {
+    const result = assess(
+      'docs/archive.md',
+      'Run `INSERT INTO raw.orders_archive SELECT * FROM raw.orders` monthly.\n',
+    );
+    expect(result.status).not.toBe('needs-decision');
+  });
+});
