@@ -129,6 +129,7 @@ function assessFiles(
     .map(result => runByCode(result, files, mapping))
     .map(result => contractedModel(result, files, target, mapping))
     .map(result => fixedOutputModel(result, files, target, mapping))
+    .map(result => yamlSnapshotOfEveryField(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
     .map(result => {
       const file = files.find(f => f.path === result.path);
@@ -1160,6 +1161,65 @@ function fixedOutputModel(
 }
 
 /**
+ * dbt's YAML snapshots (1.9+: `snapshots:` entries with a `relation:`), which
+ * snapshot `select * from` their relation: one checking all columns
+ * (`check_cols: all`, in its entry or dbt_project.yml) over the dataset
+ * closes and versions again every row of its history at its first run after
+ * the cut-over, silently, as the SQL snapshot does (see fixedOutputModel). Each
+ * is judged as that SQL snapshot would be; it was handed to the coding agent
+ * after the cut-over, past the harm (round 33c).
+ */
+function yamlSnapshotOfEveryField(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status === 'needs-decision' || mapping.newAtCutOver.length === 0)
+    return result;
+  const file = files.find(f => f.path === result.path);
+  if (!file || !isYamlPath(file.path)) return result;
+  const parsed = parsedYaml(file);
+  const entries = (parsed as { snapshots?: unknown } | null)?.snapshots;
+  if (!Array.isArray(entries)) return result;
+  const folder = file.path.replace(/[^/]*$/, '');
+  for (const entry of entries as Array<Record<string, unknown>>) {
+    const { name, relation } = entry ?? {};
+    if (typeof name !== 'string' || typeof relation !== 'string') continue;
+    // What dbt builds of the entry: its relation's every column.
+    const snapshot = {
+      path: `${folder}${name}.sql`,
+      content: `{% snapshot ${name} %}\nselect * from {{ ${relation} }}\n{% endsnapshot %}\n`,
+    };
+    const checksAll = configSaying(CHECKS_ALL_COLUMNS, files, snapshot.path);
+    if (!checksAll) continue;
+    const again = rewriteSqlFile(
+      snapshot,
+      {
+        ...target,
+        resultCountFixedBy: `the snapshot ${name} of ${file.path}, which ${checksAll.path} has check all columns (a new column closes and versions again every row of its history, silently)`,
+      },
+      mapping,
+    );
+    if (again.status !== 'needs-decision') continue;
+    const person = toPerson(
+      { ...result, content: file.content },
+      again.impact.fields,
+      `${file.path}: the dbt snapshot ${name} reads every column of ${relation}: ${again.impact.problem?.message}`,
+    );
+    return {
+      ...person,
+      impact: {
+        ...person.impact,
+        lines: result.impact.lines,
+        needsTable: true,
+      },
+    };
+  }
+  return result;
+}
+
+/**
  * A dbt source whose schema or table the project spells with Jinja (`schema:
  * "{{ var('shop_schema', 'public') }}"`), or that two projects of a monorepo
  * declare at different relations, may be the dataset or another table: only
@@ -1383,7 +1443,6 @@ function rendersDataset(file: ChangedFile, target: DatasetTarget): boolean {
   return !('unrendered' in rendered) && mentionsDataset(rendered.sql, target);
 }
 
-/** The file goes to a person, for these fields, with this reason. */
 /** `file`, read as it is, sent to a person (see toPerson). */
 function fileToPerson(
   file: { path: string; content: string },

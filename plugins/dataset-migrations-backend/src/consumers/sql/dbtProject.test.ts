@@ -994,16 +994,24 @@ describe('dbt relations and SQL beside a model’s own (found by the twenty-sixt
       content:
         "select id, qty, amount_cents / 100 as dollars from {{ ref('orders_snapshot') }}\n",
     };
-    for (const changes of [
-      renameQty,
-      widenAmount,
-      consumerMapping(shopFields, [{ dropField: { name: 'qty' } }]),
-      consumerMapping(shopFields, [
-        { addField: { name: 'note', type: 'text' } },
-      ]),
-    ]) {
+    for (const [changes, status] of [
+      // A new column under check_cols: all re-versions every row from the
+      // cut-over: a person decides before the data moves.
+      [renameQty, 'needs-decision'],
+      [widenAmount, 'unparseable'],
+      [
+        consumerMapping(shopFields, [{ dropField: { name: 'qty' } }]),
+        'unparseable',
+      ],
+      [
+        consumerMapping(shopFields, [
+          { addField: { name: 'note', type: 'text' } },
+        ]),
+        'needs-decision',
+      ],
+    ] as const) {
       const result = assess([snapshot, reader], changes);
-      expect(statusOf(result, snapshot.path)).toBe('unparseable');
+      expect(statusOf(result, snapshot.path)).toBe(status);
       expect(
         result.results.find(r => r.path === snapshot.path)?.impact.problem
           ?.message,
@@ -1318,6 +1326,22 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
         },
       ],
       /check all columns/,
+    ],
+    [
+      'a YAML snapshot (dbt 1.9) checking all columns, set in dbt_project.yml',
+      [
+        {
+          path: 'snapshots/orders.yml',
+          content:
+            "snapshots:\n  - name: orders_snapshot\n    relation: source('shop', 'orders')\n    config:\n      unique_key: order_id\n      strategy: check\n",
+        },
+        {
+          path: 'dbt_project.yml',
+          content:
+            'name: shop\nsnapshots:\n  shop:\n    +strategy: check\n    +check_cols: all\n',
+        },
+      ],
+      /snapshot orders_snapshot reads every column of source\('shop', 'orders'\).*check all columns/,
     ],
   ])('%s goes to a person before the data moves', (_, files, why) => {
     const result = assessConsumer([sources('public'), ...files], target, added);
