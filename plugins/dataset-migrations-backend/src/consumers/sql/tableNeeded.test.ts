@@ -749,6 +749,46 @@ describe('change-data capture of the dataset by its table name', () => {
     expect(found.needsTable).toBe(true);
   });
 
+  // Flink CDC (found by round 33c): a postgres-cdc table in Flink SQL, the
+  // DataStream source's tableList, a pipeline's tables (db.schema.table).
+  const flinkSql = (table: string, schema = 'public') =>
+    `CREATE TABLE orders_src (\n  id INT,\n  customer STRING,\n  PRIMARY KEY (id) NOT ENFORCED\n) WITH (\n  'connector' = 'postgres-cdc',\n  'hostname' = 'db',\n  'database-name' = 'shop',\n  'schema-name' = '${schema}',\n  'table-name' = '${table}',\n  'slot.name' = 'flink'\n);\n`;
+  it.each([
+    ['flink/orders.sql', flinkSql('orders')],
+    ['flink/orders.sql', flinkSql('orders|customers', 'pub.*')],
+    [
+      'src/main/java/OrdersJob.java',
+      'PostgresIncrementalSource<String> source = PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()\n    .database("shop")\n    .schemaList("public")\n    .tableList("public.customers", "public.orders")\n    .build();\n',
+    ],
+    [
+      'pipelines/orders.yaml',
+      'source:\n  type: postgres\n  hostname: db\n  tables: shop.public.orders\nsink:\n  type: kafka\n',
+    ],
+  ])('Flink CDC in %s goes to a person', (path, content) => {
+    for (const [, mapping] of mappings) {
+      const found = assess(path, content, mapping);
+      expect(found.status).toBe('needs-decision');
+      expect(found.needsTable).toBe(true);
+      expect(found.message).toContain('Flink CDC');
+    }
+  });
+
+  it('Flink CDC of another table or schema is left alone', () => {
+    for (const content of [
+      flinkSql('orders_archive'),
+      flinkSql('orders', 'billing'),
+    ])
+      expect(assess('flink/orders.sql', content).message ?? '').not.toContain(
+        'Flink CDC',
+      );
+    expect(
+      assess(
+        'pipelines/orders.yaml',
+        'source:\n  type: postgres\n  tables: shop.billing.orders\n',
+      ).message ?? '',
+    ).not.toContain('Flink CDC');
+  });
+
   it.each([
     ['another table', { 'table.include.list': 'public.customers' }],
     ['another schema', { 'schema.include.list': 'billing' }],

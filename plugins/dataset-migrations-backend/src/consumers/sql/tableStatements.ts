@@ -970,8 +970,8 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
  * Change-data capture that picks the dataset's changes by its table's name
  * (round 33, F6): Debezium's PostgreSQL connector whose `table.include.list`
  * (`table.whitelist`) matches it, or, listing no table, whose
- * `schema.include.list` does or which lists neither (every table), and
- * wal2json's `add-tables`. From the cut-over of any migration writes through
+ * `schema.include.list` does or which lists neither (every table), Flink
+ * CDC's (found by round 33c), and wal2json's `add-tables`. From the cut-over of any migration writes through
  * the name land in the new version's table: decoded under that name, no more
  * under the dataset's, so the capture stops seeing them, silently (checked on
  * PostgreSQL 18 with a test_decoding slot).
@@ -1007,6 +1007,31 @@ function capturesByName(text: string, target: DatasetTarget): string[] {
     )
       found.push(debezium);
   }
+  // Flink CDC's postgres-cdc table and DataStream source (Debezium inside):
+  // `'schema-name'` and `'table-name'` patterns, or `tableList("raw.orders")`
+  // of `schema.table` ones; its pipeline's `tables:` of `db.schema.table` ones.
+  const flinkTable = String.raw`['"]connector['"]\s*=\s*['"]postgres-cdc['"]`;
+  if (new RegExp(flinkTable).test(text)) {
+    const schemas = entries('schema-name');
+    if (
+      entries('table-name').some(e => matches(e, target.table)) &&
+      (schemas.length === 0 || schemas.some(e => matches(e, target.schema)))
+    )
+      found.push(flinkTable);
+  }
+  const flinkSource = String.raw`\bPostgres(?:QL)?(?:Source|SourceBuilder|IncrementalSource)\b`;
+  if (
+    new RegExp(flinkSource).test(text) &&
+    [...text.matchAll(/\.tableList\s*\(([^)]*)\)/g)]
+      .flatMap(m => [...m[1].matchAll(/"((?:\\.|[^"\\])*)"/g)])
+      .some(m => matches(m[1].replace(/\\\\/g, '\\'), qualified))
+  )
+    found.push(String.raw`\.tableList\s*\(`);
+  if (
+    /^[ \t]*type\s*:\s*["']?postgres["']?\s*$/im.test(text) &&
+    entries('tables').some(e => matches(e.replace(/^[^.]*\./, ''), qualified))
+  )
+    found.push(String.raw`(?<![^\n])[ \t]*tables\s*:`);
   // wal2json's add-tables: `schema.table`, `*` standing for any part.
   if (
     entries('add-tables').some(e =>
@@ -1154,7 +1179,7 @@ function instead(
     case REPLICA_WRITE:
       return `with session_replication_role = replica PostgreSQL fires no INSTEAD OF trigger, and until contract ${t} is a view that writes through one: each such write reports success and stores nothing (INSERT 0 1, no row): write without the setting, or before the migration or after contract`;
     case CAPTURE:
-      return `a change-data capture picking ${t}'s changes by its table's name (Debezium's table.include.list, wal2json's add-tables) decodes writes to the table ${t} only; from the cut-over of any migration ${t} is a view and writes through it land in ${t}_v<N>, the version the migration makes, so the capture stops seeing them, without an error: before the migration runs, capture the versions too (a pattern such as ${target.schema}.${t}(_v[0-9]+)?, the copy arriving as inserts into ${t}_v<N>) and map their topic back to ${t}'s (pgoutput's publication of the table makes the engine refuse the migration instead)`;
+      return `a change-data capture picking ${t}'s changes by its table's name (Debezium's table.include.list, Flink CDC's postgres-cdc table-name or tableList, wal2json's add-tables) decodes writes to the table ${t} only; from the cut-over of any migration ${t} is a view and writes through it land in ${t}_v<N>, the version the migration makes, so the capture stops seeing them, without an error: before the migration runs, capture the versions too (a pattern such as ${target.schema}.${t}(_v[0-9]+)?, the copy arriving as inserts into ${t}_v<N>) and map their topic back to ${t}'s (pgoutput's publication of the table makes the engine refuse the migration instead)`;
     case 'pg_repack':
       return `pg_repack works on tables only and fails on a view ("relation ${t} is not a table" or no such table): repack ${t}_v<N>, the version the migration makes, after contract, or leave ${t} out until then`;
     case 'ON CONFLICT':
