@@ -14,6 +14,11 @@ import {
 } from './sql/datasetTarget';
 import { escapeRegExp } from '../sql/regExp';
 import {
+  growingStarRead,
+  starsCounted,
+  type CountedStar,
+} from './sql/growingStars';
+import {
   readWidened,
   type ConsumerMapping,
   type ReaderMapping,
@@ -130,6 +135,7 @@ function assessFiles(
     .map(result => contractedModel(result, files, target, mapping))
     .map(result => fixedOutputModel(result, files, target, mapping))
     .map(result => yamlSnapshotOfEveryField(result, files, target, mapping))
+    .map(result => passesGrowingStarOn(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
     .map(result => {
       const file = files.find(f => f.path === result.path);
@@ -1158,6 +1164,125 @@ function fixedOutputModel(
   return again.status === 'needs-decision'
     ? leavePackagesAlone(file, again, target)
     : result;
+}
+
+/** What a model's result is read into while asking whether it passes `*` on (see passesGrowingStarOn). */
+const RESULT = '\u0000the result';
+
+/**
+ * The `*`s of `target` (or of a relation the SQL makes with it) a model's SQL
+ * takes a fixed number of columns from (see starsCounted); with
+ * `resultCountFixedBy` of RESULT, those its result takes too: it passes them
+ * on. None where the SQL is not read.
+ */
+function countedStars(content: string, target: DatasetTarget): CountedStar[] {
+  try {
+    // Jinja is masked in place: the positions are the text's.
+    return starsCounted(analyzeFile(content, target), content);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A dbt model whose result takes `*` of the dataset (`select * from {{
+ * source(…) }}`, through its CTEs too) passes the new version's own fields on
+ * from the cut-over, once dbt builds it again, before its pull request (which
+ * lists the columns) is merged: a model reading it by `ref()` into a fixed
+ * number of columns (a `UNION`, an INSERT, an enforced contract, a snapshot
+ * checking all columns) fails or re-versions its rows from then, though it
+ * never names the dataset (found by round 33b). Followed through models that
+ * pass the `*` on in turn; a person decides before the data moves.
+ */
+function passesGrowingStarOn(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile {
+  if (result.status !== 'unaffected' && result.status !== 'rewritten')
+    return result;
+  if (mapping.newAtCutOver.length === 0 || !target.dbt) return result;
+  const file = files.find(f => f.path === result.path);
+  const model = file && modelOf(file.path, target);
+  if (!file || model === undefined || !file.content.includes('*'))
+    return result;
+  const passes = (content: string, of: DatasetTarget) =>
+    countedStars(content, { ...of, resultCountFixedBy: RESULT }).some(
+      star => star.countFixedBy === RESULT,
+    );
+  if (!passes(file.content, target)) return result;
+  // Each model passing the `*` on, with the models it came through.
+  const queue: Array<{ passing: string; chain: string[] }> = [
+    { passing: model, chain: [model] },
+  ];
+  const seen = new Set([file.path]);
+  const { dbt } = target;
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { passing, chain } = next;
+    // The model read as the dataset: its `ref()` names no model of the project.
+    const asDataset: DatasetTarget = {
+      ...target,
+      table: passing,
+      sourceTable: undefined,
+      dbt: {
+        ...dbt,
+        models: new Set([...dbt.models].filter(m => m !== passing)),
+      },
+    };
+    const readers = files.filter(
+      f =>
+        isSqlPath(f.path) &&
+        !seen.has(f.path) &&
+        refsIn(f.content).includes(passing),
+    );
+    for (const reader of readers) {
+      seen.add(reader.path);
+      const fixed =
+        configSaying(CONTRACT_ENFORCED, files, reader.path) ??
+        configSaying(SCHEMA_CHANGE_FAILS, files, reader.path) ??
+        (/\{%-?\s*snapshot\b/.test(reader.content)
+          ? configSaying(CHECKS_ALL_COLUMNS, files, reader.path)
+          : undefined);
+      const counted = countedStars(
+        reader.content,
+        fixed
+          ? {
+              ...asDataset,
+              resultCountFixedBy: `the result of ${reader.path}, whose columns ${fixed.path} holds to a list (an enforced contract, on_schema_change: fail, or a snapshot checking all columns)`,
+            }
+          : asDataset,
+      );
+      const star = counted[0];
+      if (star) {
+        const person = toPerson(
+          { ...result, content: file.content },
+          result.impact.fields,
+          `its result takes \`*\` of ${target.table}, which ${chain
+            .map(m => `ref('${m}')`)
+            .join(' then ')} passes on to ${
+            reader.path
+          }, unlisted until this pull request is merged: there ${growingStarRead(
+            star.text,
+            star.countFixedBy,
+            `\`*\` of ${
+              star.through ?? passing
+            }, once dbt builds ${passing} again,`,
+            mapping,
+          )}`,
+        );
+        // Whatever is decided, the unchanged models fail from the cut-over.
+        return {
+          ...person,
+          impact: { ...person.impact, needsTable: true },
+        };
+      }
+      const readerModel = modelOf(reader.path, target);
+      if (readerModel !== undefined && passes(reader.content, asDataset))
+        queue.push({ passing: readerModel, chain: [...chain, readerModel] });
+    }
+  }
+  return result;
 }
 
 /**

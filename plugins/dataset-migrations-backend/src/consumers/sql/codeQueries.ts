@@ -11,7 +11,7 @@ import { positionOf, parseSql } from '../../sql/sqlParser';
 import { analyzeSql } from './analyzeSql';
 import { namesWord, type DatasetTarget } from './datasetTarget';
 import { escapeRegExp } from '../../sql/regExp';
-import { growingStarsCounted } from './growingStars';
+import { starsCounted, type CountedStar } from './growingStars';
 
 /**
  * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), a
@@ -444,14 +444,9 @@ const STAR_ITEM =
 const AS_JSON =
   /\b(?:row_to_json|to_jsonb?|jsonb?_agg(?:_strict)?|jsonb?_object_agg)\s*\(\s*(?:distinct\s+)?$/i;
 
-/** A `*` in code's SQL read into a fixed number of columns (see StarUse.countFixedBy). */
-export interface CountedStarInCode {
+/** A `*` in code's SQL read into a fixed number of columns, with its line. */
+export interface CountedStarInCode extends CountedStar {
   line: number;
-  /** The `*` as the SQL has it (`*`, `o.*`). */
-  text: string;
-  countFixedBy: string;
-  /** A relation the text makes with `*` of the dataset, whose `*` this is. */
-  through?: string;
 }
 
 /**
@@ -510,26 +505,8 @@ function wholeRowReadsIn(
           return undefined;
         }
         const line = positionOf(code, at).line;
-        const grows = new Set<string>();
-        for (const statement of statements) {
-          for (const star of statement.stars)
-            if (star.countFixedBy && star.relations.some(r => r.dataset))
-              counted.push({
-                line,
-                text: text.slice(star.start, star.end),
-                countFixedBy: star.countFixedBy,
-              });
-          for (const { star, relation: through } of growingStarsCounted(
-            statement,
-            grows,
-          ))
-            counted.push({
-              line,
-              text: text.slice(star.start, star.end),
-              countFixedBy: star.countFixedBy,
-              through,
-            });
-        }
+        for (const star of starsCounted(statements, text))
+          counted.push({ ...star, line });
         const reads = [
           ...statements.flatMap(statement =>
             statement.stars.filter(star => star.relations.some(r => r.dataset)),

@@ -1387,4 +1387,108 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
         ),
       ).toBe('rewritten');
   });
+
+  describe('downstream of a model passing `*` of the dataset on (found by round 33b)', () => {
+    // stg_orders is rewritten to list its columns, but until that pull
+    // request merges dbt builds it with the new field after the others, and
+    // models reading it by ref() into a fixed number of columns fail then.
+    const staging = {
+      path: 'models/staging/stg_orders.sql',
+      content:
+        "with source as (select * from {{ source('shop', 'orders') }})\nselect * from source\n",
+    };
+    const union = {
+      path: 'models/marts/all_orders.sql',
+      content:
+        "select * from {{ ref('stg_orders') }}\nunion all\nselect order_id, amount from {{ ref('legacy_orders') }}\n",
+    };
+    const legacy = {
+      path: 'models/legacy_orders.sql',
+      content: 'select 1 as order_id, 2 as amount\n',
+    };
+    const passOn = {
+      path: 'models/intermediate/int_orders.sql',
+      content: "select * from {{ ref('stg_orders') }}\n",
+    };
+    const contracted = {
+      path: 'models/marts/orders_contracted.sql',
+      content: "select * from {{ ref('int_orders') }}\n",
+    };
+    const contractYml = {
+      path: 'models/marts/schema.yml',
+      content:
+        'version: 2\nmodels:\n  - name: orders_contracted\n    config:\n      contract:\n        enforced: true\n',
+    };
+
+    it('sends the model to a person where a reader takes its `*` into a UNION', () => {
+      const result = assessConsumer(
+        [sources('public'), staging, union, legacy],
+        target,
+        added,
+      );
+      expect(statusOf(result, staging.path)).toBe('needs-decision');
+      expect(
+        result.results.find(r => r.path === staging.path)?.impact.needsTable,
+      ).toBe(true);
+      expect(messageOf(result, staging.path)).toMatch(
+        /models\/marts\/all_orders\.sql.*once dbt builds stg_orders again/,
+      );
+    });
+
+    it('follows the `*` through a model passing it on to an enforced contract', () => {
+      const result = assessConsumer(
+        [sources('public'), staging, passOn, contracted, contractYml],
+        target,
+        added,
+      );
+      expect(statusOf(result, staging.path)).toBe('needs-decision');
+      expect(messageOf(result, staging.path)).toMatch(
+        /ref\('stg_orders'\) then ref\('int_orders'\).*orders_contracted\.sql/,
+      );
+    });
+
+    it('rewrites the model where readers name their columns, or nothing grows', () => {
+      const named = {
+        ...union,
+        content:
+          "select order_id, amount from {{ ref('stg_orders') }}\nunion all\nselect order_id, amount from {{ ref('legacy_orders') }}\n",
+      };
+      expect(
+        statusOf(
+          assessConsumer(
+            [sources('public'), staging, named, legacy],
+            target,
+            added,
+          ),
+          staging.path,
+        ),
+      ).toBe('rewritten');
+      // A widening leaves `*` as it was (it goes to a person for what readers
+      // do with the wider field, not for this).
+      const widened = consumerMapping(fields, [
+        { changeType: { field: 'amount', type: 'bigint' } },
+      ]);
+      expect(
+        messageOf(
+          assessConsumer(
+            [sources('public'), staging, union, legacy],
+            target,
+            widened,
+          ),
+          staging.path,
+        ),
+      ).not.toMatch(/once dbt builds/);
+      // Without the contract, the model passing `*` on breaks nothing.
+      expect(
+        statusOf(
+          assessConsumer(
+            [sources('public'), staging, passOn, contracted],
+            target,
+            added,
+          ),
+          staging.path,
+        ),
+      ).toBe('rewritten');
+    });
+  });
 });

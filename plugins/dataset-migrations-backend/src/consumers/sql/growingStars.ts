@@ -7,7 +7,7 @@ import type { StatementAnalysis } from './analyzeSql';
 import type { ConsumerMapping } from './fieldMapping';
 import { namedFew } from '../../validation/namedFew';
 
-type CountedStar = StatementAnalysis['tableStarsCounted'][number];
+type TableStarCounted = StatementAnalysis['tableStarsCounted'][number];
 
 /**
  * Takes in what `statement` makes (a CTE, temp table, `SELECT INTO` or view
@@ -19,7 +19,7 @@ type CountedStar = StatementAnalysis['tableStarsCounted'][number];
 export function growingStarsCounted(
   statement: StatementAnalysis,
   grows: Set<string>,
-): Array<{ star: CountedStar; relation: string }> {
+): Array<{ star: TableStarCounted; relation: string }> {
   for (const name of statement.grows) grows.add(name);
   for (let more = true; more; ) {
     more = false;
@@ -33,6 +33,43 @@ export function growingStarsCounted(
     const relation = star.tables.find(t => grows.has(t));
     return relation ? [{ star, relation }] : [];
   });
+}
+
+/** A `*` read into a fixed number of columns (see StarUse.countFixedBy). */
+export interface CountedStar {
+  /** The `*` as the SQL has it (`*`, `o.*`). */
+  text: string;
+  countFixedBy: string;
+  /** A relation the SQL makes with `*` of the dataset, whose `*` this is. */
+  through?: string;
+}
+
+/**
+ * The `*`s of the dataset, or of a relation the statements make with it, that
+ * they take a fixed number of columns from, in `text` (the SQL analyzed).
+ */
+export function starsCounted(
+  statements: StatementAnalysis[],
+  text: string,
+): CountedStar[] {
+  const grows = new Set<string>();
+  return statements.flatMap(statement => [
+    ...statement.stars.flatMap(star =>
+      star.countFixedBy && star.relations.some(r => r.dataset)
+        ? [
+            {
+              text: text.slice(star.start, star.end),
+              countFixedBy: star.countFixedBy,
+            },
+          ]
+        : [],
+    ),
+    ...growingStarsCounted(statement, grows).map(({ star, relation }) => ({
+      text: text.slice(star.start, star.end),
+      countFixedBy: star.countFixedBy,
+      through: relation,
+    })),
+  ]);
 }
 
 /**
