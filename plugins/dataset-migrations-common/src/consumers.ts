@@ -194,10 +194,11 @@ export interface FileImpact {
    */
   dbtPackage?: string;
   /**
-   * The file runs code that fails from the cut-over on: a statement needing
-   * a table (`TRUNCATE`, `COPY … TO`, `ALTER TABLE`…), or one taking a fixed
-   * number of columns from `*`, which has the new version's fields from
-   * then; it breaks whatever is decided, until its code changes.
+   * The file runs code that fails or misreads from the cut-over on, whatever
+   * is decided, until its code changes: a statement needing a table
+   * (`TRUNCATE`, `COPY … TO`, `ALTER TABLE`…), one taking a fixed number of
+   * columns from `*` (which has the new version's fields from then), a
+   * change-data capture by the table's name, a snapshot checking all columns.
    */
   needsTable?: true;
 }
@@ -367,7 +368,7 @@ export function keepRefusal(
   if (paths.length === 0) return undefined;
   return `${paths.join(', ')} run${
     paths.length === 1 ? 's' : ''
-  } code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it`;
+  } code that fails or misreads from the cut-over on, whatever is decided (its reason says why): change the code and retry the consumer, or exclude it`;
 }
 
 /**

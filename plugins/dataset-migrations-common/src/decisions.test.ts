@@ -64,7 +64,7 @@ describe('decisionRefusal', () => {
       ],
     };
     expect(decisionRefusal('keep-field', impact)).toBe(
-      'etl/load.py, etl/dump.sh run code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it',
+      'etl/load.py, etl/dump.sh run code that fails or misreads from the cut-over on, whatever is decided (its reason says why): change the code and retry the consumer, or exclude it',
     );
     expect(decisionRefusal('agent', impact)).toMatch(
       /^the coding agent patches only after the cut-over, and etl\/load\.py, etl\/dump\.sh run code that fails/,

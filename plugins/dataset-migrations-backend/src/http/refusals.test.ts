@@ -318,7 +318,7 @@ describe('refused requests', () => {
     const kept = await decide('keep-field');
     expect(kept.status).toBe(409);
     expect(kept.body.error.message).toBe(
-      `${LEGACY}: etl/load.py runs code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it`,
+      `${LEGACY}: etl/load.py runs code that fails or misreads from the cut-over on, whatever is decided (its reason says why): change the code and retry the consumer, or exclude it`,
     );
     const agent = await decide('agent');
     expect(agent.status).toBe(409);

@@ -444,10 +444,32 @@ const STAR_ITEM =
 const AS_JSON =
   /\b(?:row_to_json|to_jsonb?|jsonb?_agg(?:_strict)?|jsonb?_object_agg)\s*\(\s*(?:distinct\s+)?$/i;
 
+/** Right before a table made with the dataset's columns (`CREATE TABLE t (LIKE orders)`). */
+const MADE_LIKE = /\blike\s*$/i;
+
+/** What a statement's result is read into while asking what reaches it. */
+const RESULT = '\u0000what code gets';
+
+/** A run-time relation after FROM: a stand-in for code, or the text's end. */
+const FROM_CODE = new RegExp(
+  String.raw`\bfrom\s*(?:\$${STAND_IN / 10000}\d{4}\b|$)`,
+  'i',
+);
+
 /** A `*` in code's SQL read into a fixed number of columns, with its line. */
 export interface CountedStarInCode extends CountedStar {
   line: number;
 }
+
+interface CodeWholeRowReads {
+  readonly lines: readonly number[];
+  readonly byPosition: readonly number[];
+  readonly counted: readonly CountedStarInCode[];
+}
+
+let lastWholeRows:
+  | { code: string; target: DatasetTarget; reads: CodeWholeRowReads }
+  | undefined;
 
 /**
  * The lines of `code` holding SQL that reads the dataset's whole rows: `*`
@@ -456,12 +478,15 @@ export interface CountedStarInCode extends CountedStar {
  * alias stands for, where a pattern sees only a `*` right after SELECT
  * (found by round 31: `SELECT c.name, o.* FROM orders o JOIN …` in code was
  * unaffected under a rename). A text the parser cannot take counts where it
- * names the dataset as a relation and lists a `*` item. `byPosition`: the
- * lines of those read otherwise than as JSON (`row_to_json(o)`, `json_agg(o)`,
- * whose keys are the columns' names). `counted`: the `*`s
- * of the dataset (or of a relation the text makes with it) that a statement
- * takes a fixed number of columns from (`INSERT INTO t SELECT * FROM
- * orders`, a `UNION`'s arm), which fail once `*` has more.
+ * names the dataset as a relation and lists a `*` item.
+ *
+ * For the cut-over, when `*` gains the new version's fields: `byPosition`,
+ * the lines whose rows code gets with those columns, which it may take by
+ * position (`*` of the dataset reaching a statement's result, a row as a
+ * record, not as JSON, a table made `LIKE` it; a `*` over a relation code
+ * names at run time in a file naming the dataset); `counted`, the `*`s a
+ * statement takes a fixed number of columns from (`INSERT INTO t SELECT *
+ * FROM orders`, a `UNION`'s arm), which fail once `*` has more.
  */
 export function wholeRowsInCode(
   code: string,
@@ -475,16 +500,6 @@ export function wholeRowsInCode(
   return reads;
 }
 
-interface CodeWholeRowReads {
-  lines: number[];
-  byPosition: number[];
-  counted: CountedStarInCode[];
-}
-
-let lastWholeRows:
-  | { code: string; target: DatasetTarget; reads: CodeWholeRowReads }
-  | undefined;
-
 function wholeRowReadsIn(
   code: string,
   target: DatasetTarget,
@@ -495,49 +510,78 @@ function wholeRowReadsIn(
   const counted: CountedStarInCode[] = [];
   for (const groups of codeTexts(code))
     for (const { at, body } of groups) {
-      if (!namesWord(body, target.table)) continue;
       const sql = sqlOf(body);
+      const withValues = withValuesForPlaceholders(sql);
+      if (!namesWord(body, target.table) && !FROM_CODE.test(withValues))
+        continue;
+      // A block's lines are the code's; a one-line literal's `\n` are not.
+      const lineOf = (text: string, start: number) =>
+        positionOf(code, at).line +
+        (body.includes('\n') ? text.slice(0, start).split('\n').length - 1 : 0);
       const whole = (text: string) => {
         let statements;
+        let tree;
         try {
-          statements = analyzeSql(text, parseSql(text), target);
+          tree = parseSql(text);
+          statements = analyzeSql(text, tree, target);
         } catch {
           return undefined;
         }
-        const line = positionOf(code, at).line;
         for (const star of starsCounted(statements, text))
-          counted.push({ ...star, line });
-        const reads = [
+          counted.push({ ...star, line: lineOf(text, star.start) });
+        const datasetStar = statements.some(
+          statement =>
+            statement.grows.length > 0 ||
+            statement.stars.some(star => star.relations.some(r => r.dataset)),
+        );
+        // What reaches a result, asked apart: the mark would hide the counts
+        // a result's `UNION` sets.
+        for (const star of datasetStar
+          ? starsCounted(
+              analyzeSql(text, tree, { ...target, resultCountFixedBy: RESULT }),
+              text,
+            )
+          : [])
+          if (star.countFixedBy === RESULT)
+            byPosition.push(lineOf(text, star.start));
+        const rows = statements.flatMap(statement =>
+          statement.opaque.filter(read => read.kind === 'whole-row'),
+        );
+        const before = (start: number) =>
+          text.slice(Math.max(0, start - 60), start);
+        for (const read of [
+          ...rows.filter(row => !AS_JSON.test(before(row.start))),
           ...statements.flatMap(statement =>
-            statement.stars.filter(star => star.relations.some(r => r.dataset)),
+            statement.opaque.filter(
+              shape =>
+                shape.kind === 'row-shape' &&
+                MADE_LIKE.test(before(shape.start)),
+            ),
           ),
-          ...statements.flatMap(statement =>
-            statement.opaque.filter(read => read.kind === 'whole-row'),
-          ),
-        ];
-        if (
-          reads.some(
-            read =>
-              !AS_JSON.test(
-                text.slice(Math.max(0, read.start - 60), read.start),
-              ),
+        ])
+          byPosition.push(lineOf(text, read.start));
+        return (
+          rows.length > 0 ||
+          statements.some(statement =>
+            statement.stars.some(star => star.relations.some(r => r.dataset)),
           )
-        )
-          byPosition.push(at);
-        return reads.length > 0;
+        );
       };
       const parsed =
-        whole(withValuesForPlaceholders(sql)) ??
-        whole(withValuesForPlaceholders(sql, true));
-      // Unparsed: a `*` item, which may be read by position.
+        whole(withValues) ?? whole(withValuesForPlaceholders(sql, true));
+      // Unparsed: a `*` item of the dataset, or of a relation code names at
+      // run time (`f"SELECT * FROM {table}"`, `"SELECT * FROM " + t`) in a
+      // file naming the dataset, which may be read by position.
       const listed =
-        parsed === undefined && relation.test(sql) && STAR_ITEM.test(sql);
-      if (listed) byPosition.push(at);
+        parsed === undefined &&
+        STAR_ITEM.test(sql) &&
+        (relation.test(sql) || FROM_CODE.test(withValues));
+      if (listed) byPosition.push(positionOf(code, at).line);
       if (parsed || listed) found.push(at);
     }
-  return {
-    lines: linesAt(code, found),
-    byPosition: linesAt(code, byPosition),
-    counted,
-  };
+  return Object.freeze({
+    lines: Object.freeze(linesAt(code, found)),
+    byPosition: Object.freeze([...new Set(byPosition)].sort((a, b) => a - b)),
+    counted: Object.freeze(counted),
+  });
 }

@@ -99,15 +99,90 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
     },
   );
 
-  it('sends a check of the column list to a person who may only change or exclude it', () => {
+  it.each([
+    [
+      'jobs/report.py',
+      'cur.execute("SELECT o.* FROM raw.orders o JOIN raw.customers c ON c.id = o.customer_id")\nfor id, customer, amount in cur.fetchall():\n    pass\n',
+    ],
+    // A relation code names at run time, in a file naming the dataset.
+    [
+      'jobs/generic.py',
+      'TABLE = "raw.orders"\ncur.execute(f"SELECT * FROM {TABLE}")\nid, customer, amount = cur.fetchone()\n',
+    ],
+    [
+      'jobs/generic.go',
+      'const ordersTable = "raw.orders"\nrows, err := db.Query("SELECT * FROM " + ordersTable)\n',
+    ],
+    // A staging table made with the dataset's columns, loaded from a file.
+    [
+      'etl/load.py',
+      'cur.execute("CREATE TEMP TABLE tmp_orders (LIKE raw.orders INCLUDING DEFAULTS)")\ncur.copy_expert("COPY tmp_orders FROM STDIN WITH CSV", f)\n',
+    ],
+    // R's DataFrames of the table, and keyword arguments.
+    [
+      'reports/orders.R',
+      'orders <- dbReadTable(con, Id(schema = "raw", table = "orders"))\nall <- rbind(orders, legacy)\n',
+    ],
+    [
+      'jobs/frame.py',
+      'df = pd.read_sql_table(table_name="orders", con=engine, schema="raw")\n',
+    ],
+    [
+      'jobs/spark.py',
+      'df = spark.read.jdbc(url=url, table="raw.orders", properties=props)\ndf.write.insertInto("dw.orders")\n',
+    ],
+  ])(
+    'sends %s, whose rows code gets with the new columns, to a person',
+    (path, content) => {
+      const result = assess(path, content);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toMatch(
+        /from the cut-over on they also have the new version's "currency"/,
+      );
+    },
+  );
+
+  it('sends a check of a column list to a person, saying it fails where it checks the dataset', () => {
     const content =
       'validator.expect_table_columns_to_match_ordered_list(column_list=["id", "customer", "amount"])\nbatch = context.get_batch(table_name="raw.orders")\n';
     const result = assess('checks/orders_suite.py', content);
     expect(result.status).toBe('needs-decision');
-    expect(result.impact.needsTable).toBe(true);
+    // The check may be another table's, in a file naming the dataset: a
+    // person tells.
+    expect(result.impact.needsTable).toBeUndefined();
     expect(result.impact.problem?.message).toMatch(
-      /check of the column list or count of orders/,
+      /check of a table's column list or count \(line 1\), which fails from then where it checks orders/,
     );
+  });
+
+  it('names the line of the `*` in a block, and a `*` counted twice over once', () => {
+    const content =
+      'def archive(cur):\n    cur.execute("""\n        WITH batch AS (SELECT * FROM raw.orders)\n        INSERT INTO raw.orders_archive\n        SELECT * FROM raw.orders o JOIN batch b USING (id)\n    """)\n';
+    const result = assess('jobs/archive.py', content);
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.lines).toEqual([5]);
+    expect(result.impact.problem?.message.match(/is read into/g)?.length).toBe(
+      1,
+    );
+  });
+
+  it.each([
+    '\\set ON_ERROR_STOP on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders;\n',
+    "\\timing on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < :'cutoff';\n",
+    'SELECT * FROM raw.orders\nUNION ALL\nSELECT id, customer, amount FROM raw.orders_archive WHERE id > :last_id\n\\g out.csv\n',
+  ])('reads a psql script past its own commands and variables: %s', content => {
+    const result = assess('jobs/archive.sql', content);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.content).toBe(content);
+    // Otherwise it stays the coding agent's, unrewritten.
+    expect(
+      assess(
+        'jobs/report.sql',
+        "\\set ON_ERROR_STOP on\nSELECT id, amount FROM raw.orders WHERE id < :'cutoff';\n",
+        rename,
+      ).status,
+    ).toBe('unparseable');
   });
 
   it('leaves whole-row code to the coding agent after the cut-over where `*` keeps its columns until contract', () => {
@@ -117,6 +192,23 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
       const result = assess('jobs/archive.py', content, mapping);
       expect(result.status).not.toBe('needs-decision');
     }
+  });
+
+  it('leaves rows read as JSON, or by name outside a `*` that reaches no result, to the agent or alone', () => {
+    for (const content of [
+      'cur.execute("SELECT row_to_json(t) FROM (SELECT * FROM raw.orders WHERE id = %s) t", (1,))\n',
+      'cur.execute("SELECT coalesce(json_agg(t), \'[]\') FROM (SELECT * FROM raw.orders) t")\n',
+      'cur.execute("WITH o AS (SELECT * FROM raw.orders) SELECT id, amount FROM o")\n',
+      'cur.execute("SELECT count(*) FROM (SELECT * FROM raw.orders) s")\n',
+      'cur.execute("SELECT id FROM (SELECT * FROM raw.orders) o WHERE amount > 0")\n',
+    ])
+      expect({
+        content,
+        status: assess('api/orders.py', content).status,
+      }).not.toEqual({
+        content,
+        status: 'needs-decision',
+      });
   });
 
   it('leaves code reading named columns, other tables whole, and ORM models to the agent or alone', () => {

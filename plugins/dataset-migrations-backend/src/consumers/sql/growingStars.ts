@@ -31,12 +31,21 @@ export function growingStarsCounted(
   }
   return statement.tableStarsCounted.flatMap(star => {
     const relation = star.tables.find(t => grows.has(t));
-    return relation ? [{ star, relation }] : [];
+    // A `*` over the dataset and such a relation at once is the dataset's.
+    const datasetStar = statement.stars.some(
+      s =>
+        s.start === star.start &&
+        s.countFixedBy &&
+        s.relations.some(r => r.dataset),
+    );
+    return relation && !datasetStar ? [{ star, relation }] : [];
   });
 }
 
 /** A `*` read into a fixed number of columns (see StarUse.countFixedBy). */
 export interface CountedStar {
+  /** Where it is in the SQL analyzed. */
+  start: number;
   /** The `*` as the SQL has it (`*`, `o.*`). */
   text: string;
   countFixedBy: string;
@@ -58,6 +67,7 @@ export function starsCounted(
       star.countFixedBy && star.relations.some(r => r.dataset)
         ? [
             {
+              start: star.start,
               text: text.slice(star.start, star.end),
               countFixedBy: star.countFixedBy,
             },
@@ -65,11 +75,19 @@ export function starsCounted(
         : [],
     ),
     ...growingStarsCounted(statement, grows).map(({ star, relation }) => ({
+      start: star.start,
       text: text.slice(star.start, star.end),
       countFixedBy: star.countFixedBy,
       through: relation,
     })),
   ]);
+}
+
+/** The `*` a counted star is of, for {@link growingStarRead}. */
+export function starOf(table: string, through?: string): string {
+  return through
+    ? `\`*\` of ${through}, which is made with \`*\` of ${table},`
+    : `\`*\` of ${table}`;
 }
 
 /**

@@ -123,9 +123,15 @@ describe('whole rows read through an ORM or query builder in the same file (roun
     (path, content) => {
       for (const mapping of [renamed, dropped, toNumeric]) {
         const result = status(path, content, mapping);
+        // R's frames carry every column on, the new name too from the
+        // cut-over: a person decides before the data moves
+        // (growingRowsInCode.test.ts); ORMs and query builders read by name.
         expect({ path, status: result.status }).toEqual({
           path,
-          status: 'unparseable',
+          status:
+            path.endsWith('.R') && mapping === renamed
+              ? 'needs-decision'
+              : 'unparseable',
         });
         expect(result.impact.problem?.message).toMatch(/whole rows/);
       }

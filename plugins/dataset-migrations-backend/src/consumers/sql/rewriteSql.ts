@@ -48,8 +48,7 @@ import {
   wholeRowsReason,
 } from './wholeRows';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { growingStarRead, growingStarsCounted } from './growingStars';
-import { namedFew } from '../../validation/namedFew';
+import { growingStarRead, growingStarsCounted, starOf } from './growingStars';
 import {
   introducedNames,
   readAsIs,
@@ -202,6 +201,23 @@ export function rewriteSqlFile(
   return withObjectNames(file, rewriteAsRead(file, target, mapping), target);
 }
 
+/**
+ * A psql script as the SQL it runs, each character where it was: its
+ * meta-commands (`\\set ON_ERROR_STOP on`, `\\timing`, `\\gset` after a
+ * query) blanked, its variables as what they stand for (`:'cutoff'` a string,
+ * `:"tbl"` a name, `:n` a parameter).
+ */
+function asPlainSql(content: string): string {
+  return content
+    .replace(/(^|[ \t])\\[A-Za-z!?][^\n]*/gm, (all, before: string) =>
+      before.padEnd(all.length),
+    )
+    .replace(/(?<![:\w]):(['"])([A-Za-z_]\w*)\1/g, all => ` ${all.slice(1)}`)
+    .replace(/(?<![:\w]):(?![:=])[A-Za-z_]\w*/g, all =>
+      '$1'.padEnd(all.length),
+    );
+}
+
 function rewriteAsRead(
   file: ChangedFile,
   target: DatasetTarget,
@@ -239,24 +255,13 @@ function rewriteAsRead(
     // columns from the cut-over on, before its pull request can be merged.
     const growing = documentation
       ? undefined
-      : rowsGrowingAtCutOver(code, target, mapping);
+      : rowsGrowingAtCutOver(file.path, code, target, mapping);
     if (growing)
       return unchanged('needs-decision', {
         fields: changedFieldsNamedIn(code, mapping).fields,
         lines: growing.lines,
-        ...(growing.fails.length > 0 ? { needsTable: true as const } : {}),
-        problem: {
-          message:
-            growing.fails.length > 0
-              ? `${file.path}, ${growing.fails.join('; ')}`
-              : `${file.path} reads whole rows of ${
-                  target.table
-                } (${growing.whole.join(
-                  ', ',
-                )}), and from the cut-over on they also have the new version's ${namedFew(
-                  mapping.newAtCutOver.map(f => `"${f}"`),
-                )} after its fields, before the file's pull request can be merged: code taking a row's values by position or as a fixed set (a tuple unpacked, Go's rows.Scan, sqlx's or pgx's scan into a struct, a DataFrame's column list, the row inserted elsewhere) fails or misreads from then, code reading them by name goes on; the rewriter reads SQL and dbt models only, so a person decides before the data moves: list the columns it reads, or hand it to the coding agent where it reads them by name`,
-        },
+        ...(growing.needsTable ? { needsTable: true as const } : {}),
+        problem: { message: growing.message },
       });
     // Code and config in other languages: only a changed field named in it is impact.
     const named = changedFieldsNamedIn(code, mapping);
@@ -352,6 +357,20 @@ function rewriteAsRead(
           position: positionOf(file.content, error.index),
         },
       });
+    // Its SQL read past psql's own commands and variables: what it decides
+    // before the data moves holds (an `INSERT … SELECT *` after `\\set
+    // ON_ERROR_STOP on`, found by round 34); a rewrite would drop them, so
+    // the rest stays the coding agent's.
+    const psql = asPlainSql(file.content);
+    if (psql !== file.content) {
+      const read = rewriteAsRead(
+        { path: file.path, content: psql },
+        target,
+        mapping,
+      );
+      if (read.status === 'needs-decision')
+        return { ...read, content: file.content };
+    }
     const inJinja = sqlInJinjaStrings(file.content, mapping, target);
     if (inJinja.length > 0)
       return unchanged('needs-decision', {
@@ -964,7 +983,7 @@ function planEdits(
         growingStarRead(
           content.slice(star.start, star.end),
           star.countFixedBy,
-          `\`*\` of ${relation}, which the file makes with \`*\` of ${target.table},`,
+          starOf(target.table, relation),
           mapping,
         ),
         true,
@@ -1368,7 +1387,7 @@ function planEdits(
           growingStarRead(
             content.slice(star.start, star.end),
             star.countFixedBy,
-            `\`*\` of ${target.table}`,
+            starOf(target.table),
             mapping,
           ),
           true,

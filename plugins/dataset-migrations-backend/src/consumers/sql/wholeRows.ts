@@ -12,9 +12,14 @@ import {
 import { positionOf } from '../../sql/sqlParser';
 import { modelClassNames, ormClassesOf } from './ormClasses';
 import { wholeRowsInCode } from './codeQueries';
-import { growingStarRead } from './growingStars';
+import { growingStarRead, starOf } from './growingStars';
 import { namedFew } from '../../validation/namedFew';
 import { changedDerivedColumns } from './derivedColumns';
+
+/** Labels of whole-row reads that take every column, which the cut-over asks about too. */
+const DATAFRAME = 'a DataFrame of the table';
+const DBTABLE = 'dbtable';
+const COLUMN_CHECK = "a check of the table's columns";
 
 /**
  * A helper's arguments, up to 600 characters: not past the line its call ends
@@ -70,14 +75,14 @@ export function wholeRowsRead(
       // name reads the table), R's `dbReadTable(con, "orders")` and dplyr's
       // `tbl(con, "orders")`, a dbt Python model's `dbt.source()`.
       [
-        'a DataFrame of the table',
+        DATAFRAME,
         new RegExp(
-          `\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          `(?<!@)\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*){0,2}(?:(?:table_name|table)\\s*=\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
           'gi',
         ),
       ],
       [
-        'dbtable',
+        DBTABLE,
         new RegExp(`\\bdbtable['"]?\\s*[,=:]\\s*['"]\\s*${table}`, 'gi'),
       ],
       ["dbt's Python source()", /\bdbt\s*\.\s*(?:source|ref)\s*\(/g],
@@ -120,7 +125,7 @@ export function wholeRowsRead(
       // check `when mismatching columns`): an added, renamed or dropped field
       // fails them, though they name none of the changed fields.
       [
-        "a check of the table's columns",
+        COLUMN_CHECK,
         /\b(?:expect_table_columns_to_match_(?:ordered_list|set)|expect_table_column_count_to_(?:equal|be_between)|when\s+mismatching\s+columns|when\s+wrong\s+column\s+index)\b/gi,
       ],
       // Change data capture of the table (Debezium's `table.include.list`)
@@ -179,10 +184,7 @@ export function wholeRowsRead(
     ]);
   const what: string[] = [];
   const lines = new Set<number>();
-  const writes = [
-    'rows written by their columns',
-    "a check of the table's columns",
-  ];
+  const writes = ['rows written by their columns', COLUMN_CHECK];
   for (const [name, pattern] of patterns)
     if (
       (rowsChange !== 'reads' || !writes.includes(name)) &&
@@ -379,71 +381,80 @@ export function wholeRowsReadByCode(
   };
 }
 
-/** Whole-row reads of tables by name, where what reads them takes every column. */
-const EVERY_COLUMN = ['a DataFrame of the table', 'dbtable'];
-/** Checks of the table's column list, which a column more fails. */
-const COLUMN_LIST_CHECK = "a check of the table's columns";
-
 /**
  * What code reads of the dataset's whole rows where it may take their values
  * by position or as a fixed set, which breaks at the cut-over itself, before
  * its pull request can be merged: from then `*` through the name has the new
  * version's own fields (`mapping.newAtCutOver`) after the previous ones
- * (round 33c). `fails`: what fails then whatever is decided (a `*` an INSERT
- * or a set operation takes a fixed number of columns from, a check of the
- * column list), the reasons; `whole`: the rest, which fails only where the
- * code takes the row by position (a tuple unpacked, Go's `rows.Scan`, sqlx's
- * or pgx's struct scan refusing a column it has no field for, a DataFrame's
- * column list). ORMs and query builders, which read by name, are left to the
- * coding agent after the cut-over. Undefined where `*` does not grow.
+ * (round 33c). `needsTable`: some of it fails then whatever is decided (a `*`
+ * an INSERT or a set operation takes a fixed number of columns from);
+ * otherwise it fails only where the code takes the rows by position (a tuple
+ * unpacked, Go's `rows.Scan`, sqlx's or pgx's struct scan refusing a column
+ * it has no field for, a DataFrame's column list) or checks their columns,
+ * which a person knows. ORMs and query builders, which read by name, are left
+ * to the coding agent after the cut-over. Undefined where `*` does not grow.
  */
 export function rowsGrowingAtCutOver(
+  path: string,
   content: string,
   target: DatasetTarget,
   mapping: ConsumerMapping,
-): { fails: string[]; whole: string[]; lines: number[] } | undefined {
+): { message: string; needsTable: boolean; lines: number[] } | undefined {
   if (mapping.newAtCutOver.length === 0) return undefined;
   const added = namedFew(mapping.newAtCutOver.map(f => `"${f}"`));
   const inSql = wholeRowsInCode(content, target);
-  const fails = inSql.counted.map(
-    star =>
-      `line ${star.line}: ${growingStarRead(
-        star.text,
-        star.countFixedBy,
-        star.through
-          ? `\`*\` of ${star.through}, which the code makes with \`*\` of ${target.table},`
-          : `\`*\` of ${target.table}`,
-        mapping,
-      )}`,
-  );
-  const checks = wholeRowsRead(content, target, mapping, true, [
-    COLUMN_LIST_CHECK,
+  const linesText = (lines: readonly number[]) =>
+    `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`;
+  const lines = (...lists: Array<readonly number[]>) =>
+    [...new Set(lists.flat())].sort((a, b) => a - b);
+  if (inSql.counted.length > 0)
+    return {
+      needsTable: true,
+      lines: lines(inSql.counted.map(s => s.line)),
+      message: `${path}, ${inSql.counted
+        .map(
+          star =>
+            `${linesText([star.line])}: ${growingStarRead(
+              star.text,
+              star.countFixedBy,
+              starOf(target.table, star.through),
+              mapping,
+            )}`,
+        )
+        .join('; ')}`,
+    };
+  const checks = wholeRowsRead(content, target, mapping, true, [COLUMN_CHECK]);
+  const frames = wholeRowsRead(content, target, mapping, true, [
+    DATAFRAME,
+    DBTABLE,
   ]);
-  if (checks.lines.length > 0)
-    fails.push(
-      `line ${checks.lines.join(
-        ', ',
-      )}: a check of the column list or count of ${
-        target.table
-      } (Great Expectations', dbt_expectations' or Soda's) fails from the cut-over on, when its \`*\` also has the new version's ${added} after its fields: change the check before the migration runs`,
-    );
-  const frames = wholeRowsRead(content, target, mapping, true, EVERY_COLUMN);
-  const whole = [
-    ...(inSql.byPosition.length > 0 ? ['`*` or a row of it in SQL'] : []),
-    ...frames.what,
+  const rFrames = libraryWholeRows(content, target, [], DATAFRAME);
+  const what = [
+    ...(inSql.byPosition.length > 0
+      ? [`\`*\` or a row of it in SQL (${linesText(inSql.byPosition)})`]
+      : []),
+    ...(frames.lines.length + rFrames.lines.length > 0
+      ? [
+          `a DataFrame of the table (${linesText(
+            lines(frames.lines, rFrames.lines),
+          )})`,
+        ]
+      : []),
+    ...(checks.lines.length > 0
+      ? [
+          `a check of a table's column list or count (${linesText(
+            checks.lines,
+          )}), which fails from then where it checks ${target.table}`,
+        ]
+      : []),
   ];
-  if (fails.length === 0 && whole.length === 0) return undefined;
+  if (what.length === 0) return undefined;
   return {
-    fails,
-    whole,
-    lines: [
-      ...new Set([
-        ...inSql.counted.map(s => s.line),
-        ...checks.lines,
-        ...inSql.byPosition,
-        ...frames.lines,
-      ]),
-    ].sort((a, b) => a - b),
+    needsTable: false,
+    lines: lines(inSql.byPosition, frames.lines, rFrames.lines, checks.lines),
+    message: `${path} reads whole rows of ${target.table}: ${what.join(
+      '; ',
+    )}; from the cut-over on they also have the new version's ${added} after its fields, before the file's pull request can be merged: code taking a row's values by position or as a fixed set (a tuple unpacked, Go's rows.Scan, sqlx's or pgx's scan into a struct, a DataFrame's column list, the rows written elsewhere) fails or misreads from then, code reading them by name goes on; the rewriter reads SQL and dbt models only, so a person decides before the data moves: list the columns it reads, or hand it to the coding agent where it reads them by name`,
   };
 }
 
@@ -497,6 +508,8 @@ export function libraryWholeRows(
   content: string,
   target: DatasetTarget,
   mappedElsewhere: string[] = [],
+  /** Only what this label names, where given. */
+  only?: string,
 ): { what: string[]; lines: number[] } {
   const table = escapeRegExp(target.table);
   const q = `['"\`]`;
@@ -506,6 +519,7 @@ export function libraryWholeRows(
   const what: string[] = [];
   const lines = new Set<number>();
   const found = (name: string, at: number) => {
+    if (only !== undefined && name !== only) return;
     if (!what.includes(name)) what.push(name);
     lines.add(positionOf(content, at).line);
   };
@@ -688,7 +702,7 @@ export function libraryWholeRows(
         (positional.length >= 2 ? positional.at(-2)?.value : undefined);
     }
     if (name?.replace(/"/g, '') === target.table && sameSchema(schema))
-      found('a DataFrame of the table', match.index ?? 0);
+      found(DATAFRAME, match.index ?? 0);
   }
 
   // knex (and pypika) selecting from the table without columns.

@@ -733,7 +733,7 @@ describe('ConsumersPanel', () => {
       });
       expect(keep).toHaveAttribute('aria-disabled', 'true');
       expect(keep).toHaveAccessibleDescription(
-        'etl/load.py runs code that fails from the cut-over on, whatever the name serves (a statement needing a table, or one taking a fixed number of columns from its *): change the code and retry the consumer, or exclude it',
+        'etl/load.py runs code that fails or misreads from the cut-over on, whatever is decided (its reason says why): change the code and retry the consumer, or exclude it',
       );
       expect(
         within(row).getByRole('button', {
@@ -744,7 +744,7 @@ describe('ConsumersPanel', () => {
         within(row).queryByRole('button', { name: /coding agent/ }),
       ).not.toBeInTheDocument();
       expect(within(row).getByTestId('no-agent')).toHaveTextContent(
-        'Not for the coding agent: the coding agent patches only after the cut-over, and etl/load.py runs code that fails from the cut-over on',
+        'Not for the coding agent: the coding agent patches only after the cut-over, and etl/load.py runs code that fails or misreads from the cut-over on',
       );
     });
 
