@@ -13,6 +13,7 @@ import {
   type DatasetTarget,
 } from './sql/datasetTarget';
 import { escapeRegExp } from '../sql/regExp';
+import { namedFew } from '../validation/namedFew';
 import {
   growingStarRead,
   starsCounted,
@@ -1017,6 +1018,7 @@ const CONTRACT_ENFORCED =
   /\bcontract\b[\s\S]{0,200}?\benforced\b["']?\s*[:=]\s*["']?true/i;
 const SCHEMA_CHANGE_FAILS = /\bon_schema_change\b["']?\s*[:=]\s*["']?fail\b/i;
 const CHECKS_ALL_COLUMNS = /\bcheck_cols\b["']?\s*[:=]\s*["']?all\b/i;
+const STRATEGY_CHECK = /\bstrategy\b["']?\s*[:=]\s*["']?check\b/i;
 
 const UNPARSED = Symbol('unparsed');
 /** Each yml file parsed once, however many models and configs ask. */
@@ -1122,6 +1124,28 @@ function contractedModel(
 }
 
 /**
+ * What holds a dbt model's or snapshot's result to its columns, if anything
+ * (see fixedOutputModel), said as what its `*` is read into.
+ */
+function columnsHeldToAList(
+  file: ChangedFile,
+  files: ChangedFile[],
+): string | undefined {
+  const contract = configSaying(CONTRACT_ENFORCED, files, file.path);
+  if (contract)
+    return `the result of a dbt model whose contract ${contract.path} enforces (dbt refuses to build a model whose columns are not the contract's)`;
+  const schemaChangeFails = configSaying(SCHEMA_CHANGE_FAILS, files, file.path);
+  if (schemaChangeFails)
+    return `the result of an incremental dbt model that ${schemaChangeFails.path} sets to fail on a schema change (dbt fails its run once the columns differ from the table it built)`;
+  const checksAll = /\{%-?\s*snapshot\b/.test(file.content)
+    ? configSaying(CHECKS_ALL_COLUMNS, files, file.path)
+    : undefined;
+  if (checksAll)
+    return `the result of a dbt snapshot that ${checksAll.path} has check all columns (a new column closes and versions again every row of its history, silently)`;
+  return undefined;
+}
+
+/**
  * A dbt model or snapshot whose columns dbt holds to a list: an enforced
  * contract, an incremental model failing on a schema change, a snapshot
  * checking all columns (a new one versions every row again). From the
@@ -1141,20 +1165,12 @@ function fixedOutputModel(
   if (mapping.newAtCutOver.length === 0) return result;
   const file = files.find(f => f.path === result.path);
   if (!file || !isSqlPath(file.path)) return result;
-  const snapshot = /\{%-?\s*snapshot\b/.test(file.content);
-  if (!snapshot && modelOf(file.path, target) === undefined) return result;
-  const contract = configSaying(CONTRACT_ENFORCED, files, file.path);
-  const schemaChangeFails = configSaying(SCHEMA_CHANGE_FAILS, files, file.path);
-  const checksAll = snapshot
-    ? configSaying(CHECKS_ALL_COLUMNS, files, file.path)
-    : undefined;
-  const why =
-    (contract &&
-      `the result of a dbt model whose contract ${contract.path} enforces (dbt refuses to build a model whose columns are not the contract's)`) ||
-    (schemaChangeFails &&
-      `the result of an incremental dbt model that ${schemaChangeFails.path} sets to fail on a schema change (dbt fails its run once the columns differ from the table it built)`) ||
-    (checksAll &&
-      `the result of a dbt snapshot that ${checksAll.path} has check all columns (a new column closes and versions again every row of its history, silently)`);
+  if (
+    !/\{%-?\s*snapshot\b/.test(file.content) &&
+    modelOf(file.path, target) === undefined
+  )
+    return result;
+  const why = columnsHeldToAList(file, files);
   if (!why) return result;
   const again = rewriteSqlFile(
     file,
@@ -1184,6 +1200,13 @@ function countedStars(content: string, target: DatasetTarget): CountedStar[] {
   }
 }
 
+/** Whether a model's result takes `*` of `target`, passing its columns on. */
+function passesStarOn(content: string, target: DatasetTarget): boolean {
+  return countedStars(content, { ...target, resultCountFixedBy: RESULT }).some(
+    star => star.countFixedBy === RESULT,
+  );
+}
+
 /**
  * A dbt model whose result takes `*` of the dataset (`select * from {{
  * source(…) }}`, through its CTEs too) passes the new version's own fields on
@@ -1207,11 +1230,7 @@ function passesGrowingStarOn(
   const model = file && modelOf(file.path, target);
   if (!file || model === undefined || !file.content.includes('*'))
     return result;
-  const passes = (content: string, of: DatasetTarget) =>
-    countedStars(content, { ...of, resultCountFixedBy: RESULT }).some(
-      star => star.countFixedBy === RESULT,
-    );
-  if (!passes(file.content, target)) return result;
+  if (!passesStarOn(file.content, target)) return result;
   // Each model passing the `*` on, with the models it came through.
   const queue: Array<{ passing: string; chain: string[] }> = [
     { passing: model, chain: [model] },
@@ -1238,20 +1257,10 @@ function passesGrowingStarOn(
     );
     for (const reader of readers) {
       seen.add(reader.path);
-      const fixed =
-        configSaying(CONTRACT_ENFORCED, files, reader.path) ??
-        configSaying(SCHEMA_CHANGE_FAILS, files, reader.path) ??
-        (/\{%-?\s*snapshot\b/.test(reader.content)
-          ? configSaying(CHECKS_ALL_COLUMNS, files, reader.path)
-          : undefined);
+      const held = columnsHeldToAList(reader, files);
       const counted = countedStars(
         reader.content,
-        fixed
-          ? {
-              ...asDataset,
-              resultCountFixedBy: `the result of ${reader.path}, whose columns ${fixed.path} holds to a list (an enforced contract, on_schema_change: fail, or a snapshot checking all columns)`,
-            }
-          : asDataset,
+        held ? { ...asDataset, resultCountFixedBy: held } : asDataset,
       );
       const star = counted[0];
       if (star) {
@@ -1278,7 +1287,7 @@ function passesGrowingStarOn(
         };
       }
       const readerModel = modelOf(reader.path, target);
-      if (readerModel !== undefined && passes(reader.content, asDataset))
+      if (readerModel !== undefined && passesStarOn(reader.content, asDataset))
         queue.push({ passing: readerModel, chain: [...chain, readerModel] });
     }
   }
@@ -1300,7 +1309,7 @@ function yamlSnapshotOfEveryField(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): RewrittenFile {
-  if (result.status === 'needs-decision' || mapping.newAtCutOver.length === 0)
+  if (result.impact.needsTable || mapping.newAtCutOver.length === 0)
     return result;
   const file = files.find(f => f.path === result.path);
   if (!file || !isYamlPath(file.path)) return result;
@@ -1311,26 +1320,30 @@ function yamlSnapshotOfEveryField(
   for (const entry of entries as Array<Record<string, unknown>>) {
     const { name, relation } = entry ?? {};
     if (typeof name !== 'string' || typeof relation !== 'string') continue;
-    // What dbt builds of the entry: its relation's every column.
-    const snapshot = {
-      path: `${folder}${name}.sql`,
-      content: `{% snapshot ${name} %}\nselect * from {{ ${relation} }}\n{% endsnapshot %}\n`,
-    };
-    const checksAll = configSaying(CHECKS_ALL_COLUMNS, files, snapshot.path);
+    const path = `${folder}${name}.sql`;
+    // The entry's own config, else the project's (configSaying).
+    const own = { ...entry, ...(entry.config as Record<string, unknown>) };
+    const checksAll =
+      (own.strategy === undefined
+        ? configSaying(STRATEGY_CHECK, files, path)
+        : own.strategy === 'check') &&
+      (own.check_cols === undefined
+        ? configSaying(CHECKS_ALL_COLUMNS, files, path)
+        : own.check_cols === 'all');
     if (!checksAll) continue;
-    const again = rewriteSqlFile(
-      snapshot,
-      {
-        ...target,
-        resultCountFixedBy: `the snapshot ${name} of ${file.path}, which ${checksAll.path} has check all columns (a new column closes and versions again every row of its history, silently)`,
-      },
-      mapping,
-    );
-    if (again.status !== 'needs-decision') continue;
+    // What dbt snapshots of the entry: its relation's every column.
+    const snapshot = `{% snapshot ${name} %}\nselect * from {{ ${relation} }}\n{% endsnapshot %}\n`;
+    if (!passesStarOn(snapshot, target)) continue;
     const person = toPerson(
       { ...result, content: file.content },
-      again.impact.fields,
-      `${file.path}: the dbt snapshot ${name} reads every column of ${relation}: ${again.impact.problem?.message}`,
+      result.impact.fields,
+      `${
+        file.path
+      }: the dbt snapshot ${name} checks all columns of ${relation}, which is ${
+        target.table
+      }: from the cut-over on they also have the new version's ${namedFew(
+        mapping.newAtCutOver.map(f => `"${f}"`),
+      )}, and its first run then closes and versions again every row of its history, silently, whatever is decided: set check_cols to a list of columns, or use the timestamp strategy, before the migration runs`,
     );
     return {
       ...person,

@@ -1341,7 +1341,7 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
             'name: shop\nsnapshots:\n  shop:\n    +strategy: check\n    +check_cols: all\n',
         },
       ],
-      /snapshot orders_snapshot reads every column of source\('shop', 'orders'\).*check all columns/,
+      /snapshot orders_snapshot checks all columns of source\('shop', 'orders'\).*versions again every row/,
     ],
   ])('%s goes to a person before the data moves', (_, files, why) => {
     const result = assessConsumer([sources('public'), ...files], target, added);
@@ -1351,6 +1351,31 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
       true,
     );
     expect(messageOf(result, path)).toMatch(why);
+  });
+
+  it("leaves a YAML snapshot alone whose own strategy or column list overrides the project's", () => {
+    const project = {
+      path: 'dbt_project.yml',
+      content:
+        'name: shop\nsnapshots:\n  shop:\n    +strategy: check\n    +check_cols: all\n',
+    };
+    for (const config of [
+      'strategy: timestamp\n      updated_at: updated_at',
+      'check_cols: [order_id, amount]',
+    ]) {
+      const snapshot = {
+        path: 'snapshots/orders.yml',
+        content: `snapshots:\n  - name: orders_snapshot\n    relation: source('shop', 'orders')\n    config:\n      unique_key: order_id\n      ${config}\n`,
+      };
+      const result = assessConsumer(
+        [sources('public'), snapshot, project],
+        target,
+        added,
+      );
+      expect(
+        result.results.find(r => r.path === snapshot.path)?.impact.needsTable,
+      ).toBeUndefined();
+    }
   });
 
   it('rewrites such a model where its result names its columns, or under a widening', () => {
