@@ -764,6 +764,11 @@ describe('change-data capture of the dataset by its table name', () => {
       'pipelines/orders.yaml',
       'source:\n  type: postgres\n  hostname: db\n  tables: shop.public.orders\nsink:\n  type: kafka\n',
     ],
+    // `.` parts db, schema and table; `\.` is any character: any schema.
+    [
+      'pipelines/any_schema.yaml',
+      'source:\n  type: postgres\n  tables: shop.\\.*.orders\n',
+    ],
   ])('Flink CDC in %s goes to a person', (path, content) => {
     for (const [, mapping] of mappings) {
       const found = assess(path, content, mapping);
@@ -774,9 +779,14 @@ describe('change-data capture of the dataset by its table name', () => {
   });
 
   it('Flink CDC of another table or schema is left alone', () => {
+    // A JDBC sink's table-name is its own table's, not the capture's.
+    const jdbcSink = `${flinkSql(
+      'customers',
+    )}CREATE TABLE orders_sink (id INT) WITH (\n  'connector' = 'jdbc',\n  'table-name' = 'orders'\n);\n`;
     for (const content of [
       flinkSql('orders_archive'),
       flinkSql('orders', 'billing'),
+      jdbcSink,
     ])
       expect(assess('flink/orders.sql', content).message ?? '').not.toContain(
         'Flink CDC',

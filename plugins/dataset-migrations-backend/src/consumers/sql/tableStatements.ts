@@ -43,7 +43,7 @@ export type CodeTableStatement =
   | 'an ORM’s schema migration at start-up (GORM’s AutoMigrate or Migrator, Ent’s Schema.Create)'
   | 'SQLAlchemy reflecting tables only (automap, MetaData.reflect, a reflected class without its primary key)'
   | 'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)'
-  | 'change-data capture of the table by name (Debezium, wal2json)'
+  | 'change-data capture of the table by name (Debezium, Flink CDC, wal2json)'
   | 'a write with session_replication_role = replica'
   | 'a write to the old name of the renamed dataset'
   | 'pg_repack';
@@ -56,7 +56,7 @@ const REFLECTION: CodeTableStatement =
 const JDBC_CONNECTOR: CodeTableStatement =
   'a Kafka Connect JDBC connector looking up tables only (no VIEW in table.types)';
 const CAPTURE: CodeTableStatement =
-  'change-data capture of the table by name (Debezium, wal2json)';
+  'change-data capture of the table by name (Debezium, Flink CDC, wal2json)';
 const REPLICA_WRITE: CodeTableStatement =
   'a write with session_replication_role = replica';
 const RENAMED_WRITE: CodeTableStatement =
@@ -1007,17 +1007,23 @@ function capturesByName(text: string, target: DatasetTarget): string[] {
     )
       found.push(debezium);
   }
-  // Flink CDC's postgres-cdc table and DataStream source (Debezium inside):
-  // `'schema-name'` and `'table-name'` patterns, or `tableList("raw.orders")`
-  // of `schema.table` ones; its pipeline's `tables:` of `db.schema.table` ones.
+  // Flink CDC (Debezium inside): a postgres-cdc table of Flink SQL, whose
+  // `'schema-name'` and `'table-name'` patterns its own WITH (…) gives; the
+  // DataStream source's `tableList("raw.orders")` of `schema.table` patterns;
+  // a pipeline's `tables:`, `db.schema.table` patterns whose `.` parts them
+  // and `\.` is a pattern's any character (Flink CDC's docs: `adb.\.*.\.*`).
   const flinkTable = String.raw`['"]connector['"]\s*=\s*['"]postgres-cdc['"]`;
-  if (new RegExp(flinkTable).test(text)) {
-    const schemas = entries('schema-name');
+  for (const table of text.split(/\bcreate\s+(?:temporary\s+)?table\b/i)) {
+    if (!new RegExp(flinkTable).test(table)) continue;
+    const options = (key: string) => configList(table, key);
+    const schemas = options('schema-name');
     if (
-      entries('table-name').some(e => matches(e, target.table)) &&
+      options('table-name').some(e => matches(e, target.table)) &&
       (schemas.length === 0 || schemas.some(e => matches(e, target.schema)))
-    )
+    ) {
       found.push(flinkTable);
+      break;
+    }
   }
   const flinkSource = String.raw`\bPostgres(?:QL)?(?:Source|SourceBuilder|IncrementalSource)\b`;
   if (
@@ -1029,7 +1035,16 @@ function capturesByName(text: string, target: DatasetTarget): string[] {
     found.push(String.raw`\.tableList\s*\(`);
   if (
     /^[ \t]*type\s*:\s*["']?postgres["']?\s*$/im.test(text) &&
-    entries('tables').some(e => matches(e.replace(/^[^.]*\./, ''), qualified))
+    entries('tables').some(e => {
+      const parts = e
+        .split(/(?<!\\)\./)
+        .map(part => part.replace(/\\\./g, '.'));
+      // Code's text comes unescaped (`\.` read as `.`): then the whole
+      // pattern, past its database, is tried as one.
+      return parts.length === 3
+        ? matches(parts[1], target.schema) && matches(parts[2], target.table)
+        : matches(e.replace(/^[^.]*\./, ''), qualified);
+    })
   )
     found.push(String.raw`(?<![^\n])[ \t]*tables\s*:`);
   // wal2json's add-tables: `schema.table`, `*` standing for any part.
