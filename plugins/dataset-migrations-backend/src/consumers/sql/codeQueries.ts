@@ -64,11 +64,18 @@ interface Piece {
   block?: boolean;
 }
 
+/** A statement's first word, in lower or upper case, as plain text may start with it. */
+const SQL_START = String.raw`(?:select|insert|with|update|delete|merge|copy|create|SELECT|INSERT|WITH|UPDATE|DELETE|MERGE|COPY|CREATE)\b(?![:=])`;
+
 /**
  * What else holds a text in code, before LITERAL is tried: a heredoc's start
  * (Ruby's `<<~SQL`, a shell's `<<'EOF'`, PHP's `<<<SQL`), C#'s verbatim
  * `@"…"` (`""` a quote), Rust's raw `r#"…"#` start, a YAML block scalar's key
- * (`query: |`); after it a `"…"` or `'…'` continued over lines by a backslash.
+ * (`query: |`), a YAML plain scalar starting as SQL does (`- insert into …`,
+ * `sql: SELECT …`, found by round 34), the text of an XML element
+ * holding SQL (MyBatis's `<select>`/`<insert>`…, Hibernate's `<sql-query>`,
+ * CDATA too); after it a `"…"` or `'…'`
+ * continued over lines by a backslash.
  * Each alternative stops at its first closing quote or at its line's end.
  */
 const PIECE = new RegExp(
@@ -77,6 +84,8 @@ const PIECE = new RegExp(
     String.raw`(?<verbatim>(?<![\w"])\$?@\$?"(?:[^"]|"")*")`,
     String.raw`(?<raw>\bb?r(?<hashes>#+)")`,
     String.raw`(?<yaml>^(?<indent>[ \t]*)(?:-[ \t]+)?[\w.-]+[ \t]*:[ \t]*[|>][+-]?\d*[ \t]*$)`,
+    String.raw`(?<plain>^[ \t]*(?:-[ \t]+|[\w.-]+[ \t]*:[ \t]+)(?<sql>${SQL_START}[^\n]*))`,
+    String.raw`(?<element><(?:select|insert|update|delete|sql|sql-query|query|statement)\b[^<>]*>[ \t\r\n]*(?:<!\[CDATA\[)?[ \t\r\n]*(?<text>${SQL_START}[^<]*))`,
     LITERAL,
     String.raw`(?<continued>(?<!\\)(?:"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'))`,
   ].join('|'),
@@ -171,6 +180,15 @@ function piecesOf(code: string): Piece[] {
         block: true,
       });
       PIECE.lastIndex = Math.max(end, PIECE.lastIndex + 1);
+    } else if (g.plain || g.element) {
+      const text = (g.sql ?? g.text).replace(/\]\]>\s*$/, '');
+      const from = at + m[0].indexOf(g.sql ?? g.text);
+      pieces.push({
+        at: from,
+        end: from + text.length,
+        body: text,
+        block: true,
+      });
     } else if (g.continued) {
       pieces.push({
         at,

@@ -167,6 +167,46 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
   });
 
   it.each([
+    [
+      'dbt_project.yml',
+      'name: shop\non-run-end:\n  - insert into audit.orders_archive select * from raw.orders\n',
+    ],
+    [
+      'dags/archive.yml',
+      'archive:\n  tasks:\n    copy:\n      operator: airflow.providers.postgres.operators.postgres.PostgresOperator\n      sql: INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n',
+    ],
+    [
+      'src/main/resources/OrderMapper.xml',
+      '<mapper namespace="OrderMapper">\n  <insert id="archive">\n    INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n  </insert>\n</mapper>\n',
+    ],
+    [
+      'src/main/resources/OrderMapper2.xml',
+      '<mapper namespace="OrderMapper">\n  <select id="all"><![CDATA[\n    SELECT * FROM raw.orders UNION ALL SELECT id, customer, amount FROM raw.orders_archive\n  ]]></select>\n</mapper>\n',
+    ],
+  ])('reads SQL written as plain text in %s', (path, content) => {
+    const result = assess(path, content);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+  });
+
+  it('does not take prose or code for plain SQL', () => {
+    for (const [path, content] of [
+      [
+        'ansible/site.yml',
+        '- name: Create orders table backup\n  when: update_needed\n  with_items: "{{ raw.orders }}"\n',
+      ],
+      [
+        'app.py',
+        'if count > 0:\n    with open("raw.orders.csv") as f:\n        pass\n',
+      ],
+    ])
+      expect({ path, status: assess(path, content).status }).toEqual({
+        path,
+        status: 'unaffected',
+      });
+  });
+
+  it.each([
     '\\set ON_ERROR_STOP on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders;\n',
     "\\timing on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < :'cutoff';\n",
     'SELECT * FROM raw.orders\nUNION ALL\nSELECT id, customer, amount FROM raw.orders_archive WHERE id > :last_id\n\\g out.csv\n',
