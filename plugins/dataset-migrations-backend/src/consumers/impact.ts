@@ -1137,9 +1137,14 @@ function columnsHeldToAList(
   const schemaChangeFails = configSaying(SCHEMA_CHANGE_FAILS, files, file.path);
   if (schemaChangeFails)
     return `the result of an incremental dbt model that ${schemaChangeFails.path} sets to fail on a schema change (dbt fails its run once the columns differ from the table it built)`;
-  const checksAll = /\{%-?\s*snapshot\b/.test(file.content)
-    ? configSaying(CHECKS_ALL_COLUMNS, files, file.path)
-    : undefined;
+  // A snapshot's own config() wins over the project's.
+  const checksAll =
+    /\{%-?\s*snapshot\b/.test(file.content) &&
+    !/\bstrategy\s*=\s*['"]timestamp['"]|\bcheck_cols\s*=\s*\[/.test(
+      file.content,
+    )
+      ? configSaying(CHECKS_ALL_COLUMNS, files, file.path)
+      : undefined;
   if (checksAll)
     return `the result of a dbt snapshot that ${checksAll.path} has check all columns (a new column closes and versions again every row of its history, silently)`;
   return undefined;
@@ -1250,13 +1255,28 @@ function passesGrowingStarOn(
       },
     };
     const readers = files.filter(
-      f =>
-        isSqlPath(f.path) &&
-        !seen.has(f.path) &&
-        refsIn(f.content).includes(passing),
+      f => !seen.has(f.path) && refsIn(f.content).includes(passing),
     );
     for (const reader of readers) {
       seen.add(reader.path);
+      const snapshot = yamlSnapshotsCheckingAll(reader, files).find(entry =>
+        passesStarOn(entry.sql, asDataset),
+      );
+      if (snapshot) {
+        const person = toPerson(
+          { ...result, content: file.content },
+          result.impact.fields,
+          `its result takes \`*\` of ${target.table}, which ${chain
+            .map(m => `ref('${m}')`)
+            .join(' then ')} passes on to the dbt snapshot ${
+            snapshot.name
+          } of ${reader.path}, checking all its columns: ${snapshotReversioned(
+            mapping,
+          )}`,
+        );
+        return { ...person, impact: { ...person.impact, needsTable: true } };
+      }
+      if (!isSqlPath(reader.path)) continue;
       const held = columnsHeldToAList(reader, files);
       const counted = countedStars(
         reader.content,
@@ -1312,16 +1332,57 @@ function yamlSnapshotOfEveryField(
   if (result.impact.needsTable || mapping.newAtCutOver.length === 0)
     return result;
   const file = files.find(f => f.path === result.path);
-  if (!file || !isYamlPath(file.path)) return result;
-  const parsed = parsedYaml(file);
-  const entries = (parsed as { snapshots?: unknown } | null)?.snapshots;
-  if (!Array.isArray(entries)) return result;
+  if (!file) return result;
+  const snapshot = yamlSnapshotsCheckingAll(file, files).find(entry =>
+    passesStarOn(entry.sql, target),
+  );
+  if (!snapshot) return result;
+  const person = toPerson(
+    { ...result, content: file.content },
+    result.impact.fields,
+    `${file.path}: the dbt snapshot ${snapshot.name} checks all columns of ${
+      snapshot.relation
+    }, which is ${target.table}: ${snapshotReversioned(mapping)}`,
+  );
+  return {
+    ...person,
+    impact: {
+      ...person.impact,
+      lines: result.impact.lines,
+      needsTable: true,
+    },
+  };
+}
+
+/** What a snapshot checking all columns of `*` that grows does from the cut-over. */
+function snapshotReversioned(mapping: ConsumerMapping): string {
+  return `from the cut-over on they also have the new version's ${namedFew(
+    mapping.newAtCutOver.map(f => `"${f}"`),
+  )}, and its first run then closes and versions again every row of its history, silently, whatever is decided: set check_cols to a list of columns, or use the timestamp strategy, before the migration runs`;
+}
+
+/**
+ * A yml file's dbt snapshots (1.9+) that check all columns, by their own
+ * config first, then the project's (configSaying), each with the SQL dbt
+ * snapshots: every column of its relation.
+ */
+function yamlSnapshotsCheckingAll(
+  file: ChangedFile,
+  files: ChangedFile[],
+): Array<{ name: string; relation: string; sql: string }> {
+  if (
+    !isYamlPath(file.path) ||
+    !/^[ \t\uFEFF]*snapshots\s*:/m.test(file.content)
+  )
+    return [];
+  const entries = (parsedYaml(file) as { snapshots?: unknown } | null)
+    ?.snapshots;
+  if (!Array.isArray(entries)) return [];
   const folder = file.path.replace(/[^/]*$/, '');
-  for (const entry of entries as Array<Record<string, unknown>>) {
+  return (entries as Array<Record<string, unknown>>).flatMap(entry => {
     const { name, relation } = entry ?? {};
-    if (typeof name !== 'string' || typeof relation !== 'string') continue;
+    if (typeof name !== 'string' || typeof relation !== 'string') return [];
     const path = `${folder}${name}.sql`;
-    // The entry's own config, else the project's (configSaying).
     const own = { ...entry, ...(entry.config as Record<string, unknown>) };
     const checksAll =
       (own.strategy === undefined
@@ -1330,31 +1391,16 @@ function yamlSnapshotOfEveryField(
       (own.check_cols === undefined
         ? configSaying(CHECKS_ALL_COLUMNS, files, path)
         : own.check_cols === 'all');
-    if (!checksAll) continue;
-    // What dbt snapshots of the entry: its relation's every column.
-    const snapshot = `{% snapshot ${name} %}\nselect * from {{ ${relation} }}\n{% endsnapshot %}\n`;
-    if (!passesStarOn(snapshot, target)) continue;
-    const person = toPerson(
-      { ...result, content: file.content },
-      result.impact.fields,
-      `${
-        file.path
-      }: the dbt snapshot ${name} checks all columns of ${relation}, which is ${
-        target.table
-      }: from the cut-over on they also have the new version's ${namedFew(
-        mapping.newAtCutOver.map(f => `"${f}"`),
-      )}, and its first run then closes and versions again every row of its history, silently, whatever is decided: set check_cols to a list of columns, or use the timestamp strategy, before the migration runs`,
-    );
-    return {
-      ...person,
-      impact: {
-        ...person.impact,
-        lines: result.impact.lines,
-        needsTable: true,
-      },
-    };
-  }
-  return result;
+    return checksAll
+      ? [
+          {
+            name,
+            relation,
+            sql: `{% snapshot ${name} %}\nselect * from {{ ${relation} }}\n{% endsnapshot %}\n`,
+          },
+        ]
+      : [];
+  });
 }
 
 /**

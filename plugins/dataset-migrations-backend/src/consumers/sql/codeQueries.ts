@@ -468,11 +468,21 @@ const MADE_LIKE = /\blike\s*$/i;
 /** What a statement's result is read into while asking what reaches it. */
 const RESULT = '\u0000what code gets';
 
-/** A run-time relation after FROM: a stand-in for code, or the text's end. */
+/**
+ * A relation code names at run time after FROM: a stand-in for code's text
+ * (`{table}`, `${t}`), a placeholder (`%s` formatted in), the text's end
+ * (`"… FROM " + t`), after a schema or in quotes too (`raw.{name}`).
+ */
 const FROM_CODE = new RegExp(
-  String.raw`\bfrom\s*(?:\$${STAND_IN / 10000}\d{4}\b|$)`,
+  String.raw`\bfrom\s+(?:(?:"[^"]*"|[A-Za-z_]\w*)\s*\.\s*)?"?(?:\$${
+    STAND_IN / 10000
+  }\d{4}\b|NULL\b|$)`,
   'i',
 );
+
+/** A `RETURNING` list with `*` (or `t.*`) among its items. */
+const RETURNING_STAR =
+  /\breturning\s+(?:[^;(),]*,\s*)*(?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?\*/i;
 
 /** A `*` in code's SQL read into a fixed number of columns, with its line. */
 export interface CountedStarInCode extends CountedStar {
@@ -567,6 +577,15 @@ function wholeRowReadsIn(
         );
         const before = (start: number) =>
           text.slice(Math.max(0, start - 60), start);
+        // A write's `RETURNING *` gives code the dataset's row too.
+        for (const statement of statements) {
+          if (statement.datasetWrites.length === 0) continue;
+          const returning = RETURNING_STAR.exec(
+            text.slice(statement.start, statement.end),
+          );
+          if (returning)
+            byPosition.push(lineOf(text, statement.start + returning.index));
+        }
         for (const read of [
           ...rows.filter(row => !AS_JSON.test(before(row.start))),
           ...statements.flatMap(statement =>

@@ -1353,6 +1353,30 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
     expect(messageOf(result, path)).toMatch(why);
   });
 
+  it("leaves a SQL snapshot alone whose own strategy or column list overrides the project's", () => {
+    const project = {
+      path: 'dbt_project.yml',
+      content: 'name: shop\nsnapshots:\n  shop:\n    +check_cols: all\n',
+    };
+    for (const config of [
+      "strategy='timestamp', updated_at='updated_at'",
+      "strategy='check', check_cols=['order_id', 'amount']",
+    ]) {
+      const snapshot = {
+        path: 'snapshots/orders_snapshot.sql',
+        content: `{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='order_id', ${config}) }}\n${starModel.content}{% endsnapshot %}\n`,
+      };
+      const result = assessConsumer(
+        [sources('public'), snapshot, project],
+        target,
+        added,
+      );
+      expect(
+        result.results.find(r => r.path === snapshot.path)?.impact.needsTable,
+      ).toBeUndefined();
+    }
+  });
+
   it("leaves a YAML snapshot alone whose own strategy or column list overrides the project's", () => {
     const project = {
       path: 'dbt_project.yml',
@@ -1469,6 +1493,23 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
       expect(statusOf(result, staging.path)).toBe('needs-decision');
       expect(messageOf(result, staging.path)).toMatch(
         /ref\('stg_orders'\) then ref\('int_orders'\).*orders_contracted\.sql/,
+      );
+    });
+
+    it('follows the `*` to a YAML snapshot checking all columns of the model', () => {
+      const snapshot = {
+        path: 'snapshots/orders.yml',
+        content:
+          "snapshots:\n  - name: orders_snapshot\n    relation: ref('stg_orders')\n    config:\n      unique_key: order_id\n      strategy: check\n      check_cols: all\n",
+      };
+      const result = assessConsumer(
+        [sources('public'), staging, snapshot],
+        target,
+        added,
+      );
+      expect(statusOf(result, staging.path)).toBe('needs-decision');
+      expect(messageOf(result, staging.path)).toMatch(
+        /dbt snapshot orders_snapshot of snapshots\/orders\.yml.*versions again every row/,
       );
     });
 

@@ -104,10 +104,27 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
       'jobs/report.py',
       'cur.execute("SELECT o.* FROM raw.orders o JOIN raw.customers c ON c.id = o.customer_id")\nfor id, customer, amount in cur.fetchall():\n    pass\n',
     ],
+    // A write's RETURNING * (round 34b).
+    [
+      'orders_insert.go',
+      'row := db.QueryRow(`INSERT INTO raw.orders (customer, amount) VALUES ($1, $2) RETURNING *`, c, a)\nerr := row.Scan(&o.ID, &o.Customer, &o.Amount)\n',
+    ],
+    [
+      'jobs/purge.py',
+      'cur.execute("UPDATE raw.orders SET amount = 0 WHERE id = %s RETURNING id, *", (1,))\n',
+    ],
     // A relation code names at run time, in a file naming the dataset.
     [
       'jobs/generic.py',
       'TABLE = "raw.orders"\ncur.execute(f"SELECT * FROM {TABLE}")\nid, customer, amount = cur.fetchone()\n',
+    ],
+    [
+      'jobs/percent.py',
+      'TABLE = "raw.orders"\ncur.execute("SELECT * FROM %s" % TABLE)\n',
+    ],
+    [
+      'jobs/schema.py',
+      'name = "orders"\ncur.execute(f"SELECT * FROM raw.{name}")\n',
     ],
     [
       'jobs/generic.go',
@@ -210,6 +227,9 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
     '\\set ON_ERROR_STOP on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders;\n',
     "\\timing on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < :'cutoff';\n",
     'SELECT * FROM raw.orders\nUNION ALL\nSELECT id, customer, amount FROM raw.orders_archive WHERE id > :last_id\n\\g out.csv\n',
+    // `\gset` ends its query; a backslash inside a string is the string's.
+    'SELECT max(id) AS m FROM raw.orders \\gset\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id <= :m;\n',
+    "\\set ON_ERROR_STOP on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE customer ~ '^\\d+ \\w+$';\n",
   ])('reads a psql script past its own commands and variables: %s', content => {
     const result = assess('jobs/archive.sql', content);
     expect(result.status).toBe('needs-decision');

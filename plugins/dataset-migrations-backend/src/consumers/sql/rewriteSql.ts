@@ -202,20 +202,25 @@ export function rewriteSqlFile(
 }
 
 /**
- * A psql script as the SQL it runs, each character where it was: its
- * meta-commands (`\\set ON_ERROR_STOP on`, `\\timing`, `\\gset` after a
- * query) blanked, its variables as what they stand for (`:'cutoff'` a string,
- * `:"tbl"` a name, `:n` a parameter).
+ * A psql script as the SQL it runs, each character where it was: the lines
+ * of its meta-commands (`\set ON_ERROR_STOP on`, `\timing`) blanked, a `\g`
+ * or `\gset` after a query read as the `;` ending it, its variables as what
+ * they stand for (`:'cutoff'` a string, `:"tbl"` a name, `:n` a parameter).
  */
 function asPlainSql(content: string): string {
-  return content
-    .replace(/(^|[ \t])\\[A-Za-z!?][^\n]*/gm, (all, before: string) =>
-      before.padEnd(all.length),
-    )
-    .replace(/(?<![:\w]):(['"])([A-Za-z_]\w*)\1/g, all => ` ${all.slice(1)}`)
-    .replace(/(?<![:\w]):(?![:=])[A-Za-z_]\w*/g, all =>
-      '$1'.padEnd(all.length),
-    );
+  return (
+    content
+      // `\g`, `\gset`, `\gx`… end the query before them, as `;` does.
+      .replace(/(?<=[ \t)])\\g(?:set|x|exec|desc)?\b[^\n]*/g, all =>
+        ';'.padEnd(all.length),
+      )
+      // A line of a meta-command, from its start.
+      .replace(/^([ \t]*)\\[A-Za-z!?][^\n]*/gm, all => ''.padEnd(all.length))
+      .replace(/(?<![:\w]):(['"])([A-Za-z_]\w*)\1/g, all => ` ${all.slice(1)}`)
+      .replace(/(?<![:\w]):(?![:=])[A-Za-z_]\w*/g, all =>
+        '$1'.padEnd(all.length),
+      )
+  );
 }
 
 function rewriteAsRead(
@@ -358,7 +363,7 @@ function rewriteAsRead(
         },
       });
     // Its SQL read past psql's own commands and variables: what it decides
-    // before the data moves holds (an `INSERT … SELECT *` after `\\set
+    // before the data moves holds (an `INSERT … SELECT *` after `\set
     // ON_ERROR_STOP on`, found by round 34); a rewrite would drop them, so
     // the rest stays the coding agent's.
     const psql = asPlainSql(file.content);
