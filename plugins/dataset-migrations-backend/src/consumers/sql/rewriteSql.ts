@@ -38,7 +38,11 @@ import {
   type MaskedSql,
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
-import { catalogReadsIn, tableStatementsIn } from './tableStatements';
+import {
+  capturesDataset,
+  catalogReadsIn,
+  tableStatementsIn,
+} from './tableStatements';
 import { withObjectNames } from './objectNames';
 import { modelClassNames } from './ormClasses';
 import {
@@ -115,10 +119,17 @@ export function fileMentionsDataset(
   file: ChangedFile,
   target: DatasetTarget,
 ): boolean {
-  if (isSqlPath(file.path)) return mentionsDataset(file.content, target);
+  // A capture of the dataset's schema or of a pattern names no table, yet
+  // stops seeing the dataset's writes at the cut-over (round 34b).
+  if (isSqlPath(file.path))
+    return (
+      mentionsDataset(file.content, target) ||
+      capturesDataset(file.content, target)
+    );
   const code = unescapedCode(file.content);
   return (
     mentionsDataset(code, target) ||
+    capturesDataset(code, target) ||
     lookupWordPattern(target.table, 'i').test(code) ||
     modelClassNames(target.table).some(
       name =>

@@ -778,6 +778,25 @@ describe('change-data capture of the dataset by its table name', () => {
     }
   });
 
+  it('a capture of the schema or of a pattern goes to a person, though it never spells the table', () => {
+    for (const [path, content] of [
+      ['connect/debezium.json', debezium({ 'schema.include.list': 'public' })],
+      ['flink/all.sql', flinkSql('.*').replace('orders_src', 'all_src')],
+      [
+        'pipelines/all.yaml',
+        'source:\n  type: postgres\n  tables: shop.public.\\.*\n',
+      ],
+    ]) {
+      expect(content).not.toMatch(/orders/);
+      const found = assess(path, content);
+      expect({ path, status: found.status }).toEqual({
+        path,
+        status: 'needs-decision',
+      });
+      expect(found.needsTable).toBe(true);
+    }
+  });
+
   it('Flink CDC of another table or schema is left alone', () => {
     // A JDBC sink's table-name is its own table's, not the capture's.
     const jdbcSink = `${flinkSql(

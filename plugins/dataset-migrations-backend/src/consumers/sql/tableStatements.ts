@@ -976,6 +976,16 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
  * under the dataset's, so the capture stops seeing them, silently (checked on
  * PostgreSQL 18 with a test_decoding slot).
  */
+/**
+ * Whether `text` configures a change-data capture of the dataset by its
+ * table's name (see capturesByName), whether or not it spells the name: a
+ * Debezium connector of its schema, a Flink CDC pattern (`'table-name' =
+ * '.*'`) capture it too.
+ */
+export function capturesDataset(text: string, target: DatasetTarget): boolean {
+  return capturesByName(text, target).length > 0;
+}
+
 function capturesByName(text: string, target: DatasetTarget): string[] {
   const qualified = `${target.schema}.${target.table}`;
   // Debezium's lists are regular expressions matched against a whole name.
