@@ -322,7 +322,7 @@ export class MigrationRunner {
       return false;
     }
     await log(
-      `no stage runs until each consumer that reads a dropped or recomputed field, or needs the dataset to be a table, is decided; waiting for ${
+      `no stage runs until each consumer that reads a dropped or recomputed field, or would break at the cut-over, is decided; waiting for ${
         undecided.length
       } decision${undecided.length === 1 ? '' : 's'}: ${names}`,
       'warn',

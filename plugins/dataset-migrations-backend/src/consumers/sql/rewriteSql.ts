@@ -271,7 +271,7 @@ function rewriteAsRead(
     // columns from the cut-over on, before its pull request can be merged.
     const growing = documentation
       ? undefined
-      : rowsGrowingAtCutOver(file.path, code, target, mapping);
+      : rowsGrowingAtCutOver(code, target, mapping);
     if (growing)
       return unchanged('needs-decision', {
         fields: changedFieldsNamedIn(code, mapping).fields,

@@ -488,7 +488,7 @@ describe('ConsumersPanel', () => {
       await renderPanel(fakeApi(decisionLedger), awaiting);
       expect(
         await screen.findByText(
-          /No data moves until each consumer that reads a dropped or recomputed field, or needs the dataset to be a table, is decided: 1 decision left/,
+          /No data moves until each consumer that reads a dropped or recomputed field, or would break at the cut-over, is decided: 1 decision left/,
         ),
       ).toBeInTheDocument();
       // Waiting for a person, not broken.

@@ -177,7 +177,7 @@ export function ConsumersPanel(props: { migration: Migration }) {
       {migration.status === 'awaiting-decision' && (
         <Alert severity="warning">
           No data moves until each consumer that reads a dropped or recomputed
-          field, or needs the dataset to be a table, is decided: {undecided}{' '}
+          field, or would break at the cut-over, is decided: {undecided}{' '}
           decision{undecided === 1 ? '' : 's'} left.
         </Alert>
       )}
