@@ -1036,11 +1036,71 @@ function parsedYaml(file: ChangedFile): unknown {
   return parsedYamlFiles.get(file);
 }
 
+/** The config key each config above is of, as dbt_project.yml sets it per folder. */
+const CONFIG_KEYS = new Map<RegExp, string>([
+  [CONTRACT_ENFORCED, 'contract'],
+  [SCHEMA_CHANGE_FAILS, 'on_schema_change'],
+  [CHECKS_ALL_COLUMNS, 'check_cols'],
+  [STRATEGY_CHECK, 'strategy'],
+]);
+
+/**
+ * Whether dbt_project.yml gives the model or snapshot at `path` the config:
+ * under `models:` (`snapshots:`), then the project's name, then each folder
+ * of the file's path below its model (snapshot) path, the nearest setting
+ * winning (`+contract: {enforced: true}` for `marts` is not `staging`'s). A
+ * file of another project of the repository gets none; a file that does not
+ * parse says it wherever it does.
+ */
+function projectConfigSays(
+  config: RegExp,
+  project: ChangedFile,
+  path: string,
+): boolean {
+  const parsed = parsedYaml(project);
+  if (parsed === UNPARSED || !parsed || typeof parsed !== 'object') return true;
+  const key = CONFIG_KEYS.get(config);
+  if (key === undefined) return true;
+  const root = project.path.replace(/dbt_project\.ya?ml$/i, '');
+  if (!path.startsWith(root)) return false;
+  const within = path.slice(root.length);
+  const yml = parsed as Record<string, unknown>;
+  const pathsOf = (field: string, fallback: string) =>
+    (Array.isArray(yml[field]) ? (yml[field] as unknown[]) : [fallback]).map(
+      p => `${String(p).replace(/\/+$/, '')}/`,
+    );
+  const tree = pathsOf('snapshot-paths', 'snapshots').some(p =>
+    within.startsWith(p),
+  )
+    ? 'snapshots'
+    : 'models';
+  const base = pathsOf(
+    `${tree === 'models' ? 'model' : 'snapshot'}-paths`,
+    tree,
+  ).find(p => within.startsWith(p));
+  const folders = (base ? within.slice(base.length) : within)
+    .split('/')
+    .slice(0, -1);
+  let node = yml[tree];
+  let says = false;
+  for (const step of [undefined, yml.name, ...folders]) {
+    if (step !== undefined)
+      node = (node as Record<string, unknown> | undefined)?.[String(step)];
+    if (!node || typeof node !== 'object') break;
+    const own = node as Record<string, unknown>;
+    const value = own[`+${key}`] ?? own[key];
+    if (value !== undefined)
+      says = config.test(JSON.stringify({ [key]: value }));
+  }
+  return says;
+}
+
 /**
  * The file giving the model or snapshot at `path` a config `config` says: the
- * model itself (its `config()`), dbt_project.yml (by folder: taken for every
- * model), or a yml file's entry of it (`- name: orders` under `models:` or
- * `snapshots:`); a yml file that does not parse, wherever it says it.
+ * model itself (its `config()`), dbt_project.yml (for its folder: see
+ * projectConfigSays), or a yml file's entry of it (`- name: orders` under
+ * `models:` or `snapshots:`); a yml file that does not parse, wherever it
+ * says it.
  */
 function configSaying(
   config: RegExp,
@@ -1051,8 +1111,9 @@ function configSaying(
   return files.find(f => {
     if (f.path !== path && !isYamlPath(f.path)) return false;
     if (!config.test(f.content)) return false;
-    if (f.path === path || /(?:^|\/)dbt_project\.ya?ml$/i.test(f.path))
-      return true;
+    if (f.path === path) return true;
+    if (/(?:^|\/)dbt_project\.ya?ml$/i.test(f.path))
+      return projectConfigSays(config, f, path);
     const parsed = parsedYaml(f);
     if (parsed === UNPARSED) return true;
     const entries = ['models', 'snapshots'].flatMap(key => {

@@ -1353,6 +1353,25 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
     expect(messageOf(result, path)).toMatch(why);
   });
 
+  it("takes dbt_project.yml's config for the folders it names, the nearest winning", () => {
+    const project = {
+      path: 'dbt_project.yml',
+      content:
+        'name: shop\nmodels:\n  shop:\n    marts:\n      +contract:\n        enforced: true\n      legacy:\n        +contract:\n          enforced: false\n',
+    };
+    const at = (path: string) => ({ ...starModel, path });
+    const needsTable = (path: string) =>
+      assessConsumer(
+        [sources('public'), at(path), project],
+        target,
+        added,
+      ).results.find(r => r.path === path)?.impact.needsTable;
+    expect(needsTable('models/marts/orders.sql')).toBe(true);
+    expect(needsTable('models/marts/finance/orders.sql')).toBe(true);
+    expect(needsTable('models/staging/orders.sql')).toBeUndefined();
+    expect(needsTable('models/marts/legacy/orders.sql')).toBeUndefined();
+  });
+
   it("leaves a SQL snapshot alone whose own strategy or column list overrides the project's", () => {
     const project = {
       path: 'dbt_project.yml',
