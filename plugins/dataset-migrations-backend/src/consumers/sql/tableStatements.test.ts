@@ -328,6 +328,27 @@ describe('statements that need the dataset to be a table, in code', () => {
       '<changeSet id="1" author="a"><addColumn tableName="orders"><column name="note" type="text"/></addColumn></changeSet>\n',
       'orders_v<N>',
     ],
+    // Round 34c: Ecto, EF Core, TypeORM and Laravel migrations.
+    [
+      'priv/repo/migrations/20261207_priority.exs',
+      'def change do\n    alter table(:orders) do\n      add :priority, :integer\n    end\n    create index(:orders, [:customer])\n  end\n',
+      'orders_v<N>',
+    ],
+    [
+      'Migrations/20261207_Priority.cs',
+      'migrationBuilder.AddColumn<int>(\n    name: "priority",\n    table: "orders",\n    nullable: true);\n',
+      'orders_v<N>',
+    ],
+    [
+      'src/migrations/1701_priority.ts',
+      'await queryRunner.addColumn("orders", new TableColumn({ name: "priority", type: "int" }));\n',
+      'orders_v<N>',
+    ],
+    [
+      'database/migrations/2026_12_07_priority.php',
+      "Schema::table('orders', function (Blueprint $table) {\n    $table->integer('priority')->nullable();\n});\n",
+      'orders_v<N>',
+    ],
     [
       'restore.sh',
       'pg_restore --data-only -d shop -t orders dump.fc',
@@ -405,6 +426,14 @@ describe('statements that need the dataset to be a table, in code', () => {
     [
       'migrations/1.js',
       "await queryInterface.addIndex('other.orders', ['customer']); // orders",
+    ],
+    [
+      'priv/repo/migrations/1_a.exs',
+      'alter table(:orders_archive) do\n  add :x, :text\nend # orders',
+    ],
+    [
+      'database/migrations/1_a.php',
+      "Schema::table('orders_archive', fn ($t) => $t->text('x')); // orders",
     ],
     [
       'dbt_project.yml',

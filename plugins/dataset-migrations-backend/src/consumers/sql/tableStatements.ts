@@ -724,9 +724,19 @@ function patterns(
           // its mode the third argument.
           `\\bjdbc\\s*\\(\\s*(?:[^,()]*,\\s*)?(?:table\\s*=\\s*)?${quotedName}[^()]*?(?:,\\s*|\\bmode\\s*=\\s*)['"]overwrite['"]`,
           `\\breferences\\s*:\\s*\\{\\s*model\\s*:\\s*${quotedName}`,
+          // Ecto: `alter table(:orders)`, `create index(:orders, …)`,
+          // `references(:orders)` (round 34c).
+          `\\b(?:alter\\s+table|(?:create|drop)(?:_if_not_exists|_if_exists)?\\s+(?:unique_)?index|rename\\s+table|references)\\s*\\(\\s*(?::${table}\\b|${quotedName})`,
+          // EF Core: `migrationBuilder.AddColumn<int>(…, table: "orders")`.
+          `\\bmigrationBuilder\\s*\\.\\s*(?:AddColumn|AlterColumn|DropColumn|RenameColumn|CreateIndex|DropIndex|AddForeignKey|DropForeignKey|AddPrimaryKey|AddUniqueConstraint|AddCheckConstraint)\\b[^;]{0,600}?\\b(?:table|principalTable)\\s*:\\s*${quotedName}`,
+          // TypeORM: `queryRunner.addColumn("orders", …)`.
+          `\\bqueryRunner\\s*\\.\\s*(?:addColumns?|changeColumns?|dropColumns?|renameColumn|createIndex|createIndices|dropIndex|createForeignKeys?|createPrimaryKey|createUniqueConstraint|createCheckConstraint|renameTable)\\s*\\(\\s*${quotedName}`,
+          // Laravel: `Schema::table('orders', …)`, `->constrained('orders')`.
+          `\\bSchema\\s*::\\s*(?:table|drop|dropIfExists|rename)\\s*\\(\\s*${quotedName}`,
+          `->\\s*(?:on|constrained)\\s*\\(\\s*${quotedName}`,
           // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
           `<\\s*(?:addColumn|createIndex|addForeignKeyConstraint|addUniqueConstraint|addPrimaryKey|renameColumn|dropColumn|modifyDataType|addNotNullConstraint|dropNotNullConstraint|addDefaultValue)\\b[^>]*?\\b(?:baseTableName|tableName)\\s*=\\s*${quotedName}`,
-          `\\breferencedTableName\\s*=\\s*${quotedName}`,
+          `\\breferencedTableName\\s*[=:]\\s*${quotedName}`,
         ].join('|'),
         'gim',
       ),
