@@ -138,6 +138,7 @@ function assessFiles(
     .map(result => yamlSnapshotOfEveryField(result, files, target, mapping))
     .map(result => passesGrowingStarOn(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
+    .map(result => syncedAtStartUp(result, files, target))
     .map(result => {
       const file = files.find(f => f.path === result.path);
       return (
@@ -1747,6 +1748,70 @@ function runsTemplatedTableStatements(
   const found = templatedTableStatementsIn(file, files, target, mapping);
   if (!found) return result;
   return needsTable(result, file, found.lines, `${file.path} ${found.message}`);
+}
+
+/**
+ * An ORM that brings the schema in line with its models when the service
+ * starts (round 34c), where the repository turns it on and this file maps a
+ * model to the dataset: TypeORM's `synchronize: true` (it reads the view as a
+ * table without a key, and runs `ALTER TABLE … ADD PRIMARY KEY`, `SET NOT
+ * NULL` or `DROP COLUMN` on it), Sequelize's `sync({ alter: true })` or
+ * `sync()` of a model declaring `indexes` (`ALTER COLUMN`, `CREATE INDEX`),
+ * Peewee's `create_tables` of a model with an indexed field (`CREATE INDEX IF
+ * NOT EXISTS`). PostgreSQL refuses each on a view: from the cut-over the
+ * service no longer starts, whatever is decided.
+ */
+const STARTUP_SYNCS: Array<{
+  orm: string;
+  turnedOn: RegExp;
+  model: RegExp;
+}> = [
+  {
+    orm: "TypeORM's synchronize",
+    turnedOn: /\bsynchronize\s*:\s*true\b/,
+    model: /@Entity\s*\(/,
+  },
+  {
+    orm: "Sequelize's sync",
+    turnedOn: /\.\s*sync\s*\(\s*\{[^}]*\balter\s*:\s*true/,
+    model: /\b(?:define|init)\s*\(/,
+  },
+  {
+    orm: "Sequelize's sync",
+    turnedOn: /\bsequelize\s*\.\s*sync\s*\(|\b\w+\s*\.\s*sync\s*\(\s*\)/,
+    model: /\bindexes\s*:\s*\[/,
+  },
+  {
+    orm: "Peewee's create_tables",
+    turnedOn: /\bcreate_tables\s*\(/,
+    model: /\b(?:ForeignKeyField|index\s*=\s*True|unique\s*=\s*True)\b/,
+  },
+];
+
+function syncedAtStartUp(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+): RewrittenFile {
+  if (result.impact.needsTable || isSqlPath(result.path)) return result;
+  const file = files.find(f => f.path === result.path);
+  if (
+    !file ||
+    ormClassesOf(file.content, target.table, target.schema).length === 0
+  )
+    return result;
+  const sync = STARTUP_SYNCS.find(
+    ({ turnedOn, model }) =>
+      model.test(file.content) && files.some(f => turnedOn.test(f.content)),
+  );
+  if (!sync) return result;
+  const where = files.find(f => sync.turnedOn.test(f.content))!;
+  return needsTable(
+    result,
+    file,
+    result.impact.lines,
+    `${file.path} maps a model to ${target.table}, whose schema ${sync.orm} (${where.path}) brings in line with the model when the service starts: from the cut-over ${target.table} is a view, on which PostgreSQL refuses the ALTER TABLE or CREATE INDEX it runs, so the service no longer starts, whatever is decided; turn it off (run the ORM's migrations instead), or point the model at ${target.table}_v<N> after the migration, before the migration runs`,
+  );
 }
 
 /** `file` to a person because it needs the dataset to be a table, at `lines`. */

@@ -699,6 +699,75 @@ describe('an Active Record model inserting every column, under a rename through 
   });
 });
 
+describe('an ORM bringing the schema in line with its models at start-up (round 34c)', () => {
+  const entity = {
+    path: 'src/entity/Order.ts',
+    content:
+      '@Entity("orders")\nexport class Order {\n  @PrimaryGeneratedColumn() id: number;\n  @Column() customer: string;\n  @Column({ type: "smallint" }) qty: number;\n}\n',
+  };
+  const sequelizeModel = {
+    path: 'models/order.js',
+    content:
+      "module.exports = sequelize => sequelize.define('Order', { customer: DataTypes.TEXT }, { tableName: 'orders', timestamps: false, indexes: [{ fields: ['customer'] }] });\n",
+  };
+  const peeweeModel = {
+    path: 'app/models.py',
+    content:
+      "class Order(Model):\n    customer = ForeignKeyField(Customer)\n\n    class Meta:\n        table_name = 'orders'\n",
+  };
+  it.each([
+    [
+      "TypeORM's synchronize",
+      entity,
+      {
+        path: 'src/data-source.ts',
+        content:
+          'export const AppDataSource = new DataSource({ type: "postgres", synchronize: true, entities: [Order] });\n',
+      },
+    ],
+    [
+      "Sequelize's sync of a model with indexes",
+      sequelizeModel,
+      {
+        path: 'server.js',
+        content: 'await sequelize.sync();\napp.listen(3000);\n',
+      },
+    ],
+    [
+      "Peewee's create_tables",
+      peeweeModel,
+      { path: 'app/main.py', content: 'db.create_tables([Customer, Order])\n' },
+    ],
+  ])(
+    '%s goes to a person where the repository turns it on',
+    (_, model, start) => {
+      for (const [, mapping] of mappings) {
+        const found = inRepository([model, start], model.path, mapping);
+        expect(found?.status).toBe('needs-decision');
+        expect(found?.needsTable).toBe(true);
+        expect(found?.problem?.message).toMatch(/service no longer starts/);
+      }
+    },
+  );
+
+  it('leaves the model alone where nothing syncs the schema at start-up', () => {
+    for (const [model, start] of [
+      [
+        entity,
+        {
+          path: 'src/data-source.ts',
+          content:
+            'new DataSource({ type: "postgres", synchronize: false, entities: [Order] });\n',
+        },
+      ],
+      [peeweeModel, { path: 'app/main.py', content: 'db.connect()\n' }],
+    ])
+      expect(
+        inRepository([model, start], model.path)?.problem?.message ?? '',
+      ).not.toMatch(/service no longer starts/);
+  });
+});
+
 describe('change-data capture of the dataset by its table name', () => {
   // From the cut-over writes through the name land in the new version's
   // table, decoded under its name: a capture picking the dataset's table by
