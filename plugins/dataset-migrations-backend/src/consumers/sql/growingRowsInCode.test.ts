@@ -271,6 +271,16 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
       });
   });
 
+  it("does not take Laravel's or knex's query builder of the table for a DataFrame", () => {
+    for (const content of [
+      "$n = DB::table('orders')->where('customer', $c)->count(); // raw.orders\n",
+      "const rows = await knex.table('orders').where({ id }); // raw.orders\n",
+    ])
+      expect(
+        assess('app/Orders.php', content).impact.problem?.message ?? '',
+      ).not.toMatch(/DataFrame/);
+  });
+
   it('leaves code reading named columns, other tables whole, and ORM models to the agent or alone', () => {
     expect(
       assess(

@@ -77,7 +77,7 @@ export function wholeRowsRead(
       [
         DATAFRAME,
         new RegExp(
-          `(?<!@)\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*){0,2}(?:(?:table_name|table)\\s*=\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          `(?<![@:]|\\bknex\\s*\\.\\s*)\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*){0,2}(?:(?:table_name|table)\\s*=\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
           'gi',
         ),
       ],
