@@ -1372,43 +1372,33 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
     expect(needsTable('models/marts/legacy/orders.sql')).toBeUndefined();
   });
 
-  it("leaves a SQL snapshot alone whose own strategy or column list overrides the project's", () => {
-    const project = {
-      path: 'dbt_project.yml',
-      content: 'name: shop\nsnapshots:\n  shop:\n    +check_cols: all\n',
-    };
-    for (const config of [
+  it.each([
+    [
+      'snapshots/orders_snapshot.sql',
       "strategy='timestamp', updated_at='updated_at'",
+    ],
+    [
+      'snapshots/orders_snapshot.sql',
       "strategy='check', check_cols=['order_id', 'amount']",
-    ]) {
-      const snapshot = {
-        path: 'snapshots/orders_snapshot.sql',
-        content: `{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='order_id', ${config}) }}\n${starModel.content}{% endsnapshot %}\n`,
-      };
-      const result = assessConsumer(
-        [sources('public'), snapshot, project],
-        target,
-        added,
-      );
-      expect(
-        result.results.find(r => r.path === snapshot.path)?.impact.needsTable,
-      ).toBeUndefined();
-    }
-  });
-
-  it("leaves a YAML snapshot alone whose own strategy or column list overrides the project's", () => {
-    const project = {
-      path: 'dbt_project.yml',
-      content:
-        'name: shop\nsnapshots:\n  shop:\n    +strategy: check\n    +check_cols: all\n',
-    };
-    for (const config of [
+    ],
+    [
+      'snapshots/orders.yml',
       'strategy: timestamp\n      updated_at: updated_at',
-      'check_cols: [order_id, amount]',
-    ]) {
+    ],
+    ['snapshots/orders.yml', 'check_cols: [order_id, amount]'],
+  ])(
+    "leaves %s alone where its own config (%s) overrides the project's check of all columns",
+    (path, config) => {
+      const project = {
+        path: 'dbt_project.yml',
+        content:
+          'name: shop\nsnapshots:\n  shop:\n    +strategy: check\n    +check_cols: all\n',
+      };
       const snapshot = {
-        path: 'snapshots/orders.yml',
-        content: `snapshots:\n  - name: orders_snapshot\n    relation: source('shop', 'orders')\n    config:\n      unique_key: order_id\n      ${config}\n`,
+        path,
+        content: path.endsWith('.sql')
+          ? `{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='order_id', ${config}) }}\n${starModel.content}{% endsnapshot %}\n`
+          : `snapshots:\n  - name: orders_snapshot\n    relation: source('shop', 'orders')\n    config:\n      unique_key: order_id\n      ${config}\n`,
       };
       const result = assessConsumer(
         [sources('public'), snapshot, project],
@@ -1418,8 +1408,8 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
       expect(
         result.results.find(r => r.path === snapshot.path)?.impact.needsTable,
       ).toBeUndefined();
-    }
-  });
+    },
+  );
 
   it('rewrites such a model where its result names its columns, or under a widening', () => {
     const named = {
