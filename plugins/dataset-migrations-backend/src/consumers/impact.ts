@@ -1084,12 +1084,14 @@ function projectConfigSays(
     .slice(0, -1);
   let node = yml[tree];
   let says = false;
-  for (const step of [undefined, yml.name, ...folders]) {
+  // The model's own entry, by its name, is nearest of all.
+  const own = /([^/]+)\.sql$/i.exec(within)?.[1];
+  for (const step of [undefined, yml.name, ...folders, own]) {
     if (step !== undefined)
       node = (node as Record<string, unknown> | undefined)?.[String(step)];
     if (!node || typeof node !== 'object') break;
-    const own = node as Record<string, unknown>;
-    const value = own[`+${key}`] ?? own[key];
+    const set = node as Record<string, unknown>;
+    const value = set[`+${key}`] ?? set[key];
     if (value !== undefined)
       says = config.test(JSON.stringify({ [key]: value }));
   }
@@ -1769,16 +1771,17 @@ const STARTUP_SYNCS: Array<{
   {
     orm: "TypeORM's synchronize",
     turnedOn: /\bsynchronize\s*:\s*true\b/,
-    model: /@Entity\s*\(/,
+    // An entity TypeORM's sync skips (`@Entity({ …, synchronize: false })`).
+    model: /@Entity\s*\((?![^)]*\bsynchronize\s*:\s*false)/,
   },
   {
     orm: "Sequelize's sync",
-    turnedOn: /\.\s*sync\s*\(\s*\{[^}]*\balter\s*:\s*true/,
+    turnedOn: /\bsequelize\s*\.\s*sync\s*\(\s*\{[^}]*\balter\s*:\s*true/i,
     model: /\b(?:define|init)\s*\(/,
   },
   {
     orm: "Sequelize's sync",
-    turnedOn: /\bsequelize\s*\.\s*sync\s*\(|\b\w+\s*\.\s*sync\s*\(\s*\)/,
+    turnedOn: /\bsequelize\s*\.\s*sync\s*\(/i,
     model: /\bindexes\s*:\s*\[/,
   },
   {
@@ -1800,17 +1803,24 @@ function syncedAtStartUp(
     ormClassesOf(file.content, target.table, target.schema).length === 0
   )
     return result;
+  // What the service runs at start-up: not a test's set-up, nor SQLite's.
+  const starts = (f: ChangedFile, turnedOn: RegExp) =>
+    turnedOn.test(f.content) &&
+    !/(?:^|\/)(?:tests?|spec|__tests__)\/|\.(?:test|spec)\.\w+$/.test(f.path) &&
+    !/\btype\s*:\s*['"](?:sqlite|better-sqlite3|sqljs)['"]|\bdialect\s*:\s*['"]sqlite['"]/.test(
+      f.content,
+    );
   const sync = STARTUP_SYNCS.find(
     ({ turnedOn, model }) =>
-      model.test(file.content) && files.some(f => turnedOn.test(f.content)),
+      model.test(file.content) && files.some(f => starts(f, turnedOn)),
   );
   if (!sync) return result;
-  const where = files.find(f => sync.turnedOn.test(f.content))!;
+  const where = files.find(f => starts(f, sync.turnedOn))!;
   return needsTable(
     result,
     file,
     result.impact.lines,
-    `${file.path} maps a model to ${target.table}, whose schema ${sync.orm} (${where.path}) brings in line with the model when the service starts: from the cut-over ${target.table} is a view, on which PostgreSQL refuses the ALTER TABLE or CREATE INDEX it runs, so the service no longer starts, whatever is decided; turn it off (run the ORM's migrations instead), or point the model at ${target.table}_v<N> after the migration, before the migration runs`,
+    `${file.path} maps a model to ${target.table}, whose schema ${sync.orm} (${where.path}) brings in line with the model when the service starts: from the cut-over ${target.table} is a view, on which PostgreSQL refuses the ALTER TABLE or CREATE INDEX it runs, so the service no longer starts, whatever is decided; turn it off (run the ORM's migrations instead) before the migration runs`,
   );
 }
 

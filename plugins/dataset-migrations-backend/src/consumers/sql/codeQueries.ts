@@ -65,7 +65,7 @@ interface Piece {
 }
 
 /** A statement's first word, in lower or upper case, as plain text may start with it. */
-const SQL_START = String.raw`(?:select|insert|with|update|delete|merge|copy|create|SELECT|INSERT|WITH|UPDATE|DELETE|MERGE|COPY|CREATE)\b(?![:=])`;
+const SQL_START = String.raw`(?:select|insert|with|update|delete|merge|copy|create|SELECT|INSERT|WITH|UPDATE|DELETE|MERGE|COPY|CREATE)\b(?![:=]|\s*\()`;
 
 /**
  * What else holds a text in code, before LITERAL is tried: a heredoc's start
@@ -84,8 +84,8 @@ const PIECE = new RegExp(
     String.raw`(?<verbatim>(?<![\w"])\$?@\$?"(?:[^"]|"")*")`,
     String.raw`(?<raw>\bb?r(?<hashes>#+)")`,
     String.raw`(?<yaml>^(?<indent>[ \t]*)(?:-[ \t]+)?[\w.-]+[ \t]*:[ \t]*[|>][+-]?\d*[ \t]*$)`,
-    String.raw`(?<plain>^[ \t]*(?:-[ \t]+|[\w.-]+[ \t]*:[ \t]+)(?<sql>${SQL_START}[^\n]*))`,
-    String.raw`(?<element><(?:select|insert|update|delete|sql|sql-query|query|statement)\b[^<>]*>[ \t\r\n]*(?:<!\[CDATA\[)?[ \t\r\n]*(?<text>${SQL_START}[^<]*))`,
+    String.raw`(?<plain>^[ \t]*(?:-[ \t]+(?:[\w.-]+[ \t]*:[ \t]+)?|[\w.-]+[ \t]*:[ \t]+)(?<sql>${SQL_START}[^\n]*))`,
+    String.raw`(?<element><(?:select|insert|update|delete|sql|sql-query|query|statement)\b[^<>]*>[ \t\r\n]*(?:<!\[CDATA\[[ \t\r\n]*)?(?<text>${SQL_START}[^<]*))`,
     LITERAL,
     String.raw`(?<continued>(?<!\\)(?:"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'))`,
   ].join('|'),
@@ -181,7 +181,10 @@ function piecesOf(code: string): Piece[] {
       });
       PIECE.lastIndex = Math.max(end, PIECE.lastIndex + 1);
     } else if (g.plain || g.element) {
-      const text = (g.sql ?? g.text).replace(/\]\]>\s*$/, '');
+      // Without CDATA's end, or a YAML comment after the scalar.
+      const text = g.sql
+        ? g.sql.replace(/[ \t]+#.*$/, '')
+        : g.text.replace(/\]\]>\s*$/, '');
       const from = at + m[0].indexOf(g.sql ?? g.text);
       pieces.push({
         at: from,

@@ -1370,6 +1370,20 @@ describe('a dbt model whose columns dbt holds to a list, over `*` of the dataset
     expect(needsTable('models/marts/finance/orders.sql')).toBe(true);
     expect(needsTable('models/staging/orders.sql')).toBeUndefined();
     expect(needsTable('models/marts/legacy/orders.sql')).toBeUndefined();
+    // A model's own entry there is nearest of all.
+    const own = {
+      path: 'dbt_project.yml',
+      content:
+        'name: shop\nmodels:\n  shop:\n    staging:\n      orders:\n        +contract:\n          enforced: true\n',
+    };
+    expect(
+      assessConsumer(
+        [sources('public'), at('models/staging/orders.sql'), own],
+        target,
+        added,
+      ).results.find(r => r.path === 'models/staging/orders.sql')?.impact
+        .needsTable,
+    ).toBe(true);
   });
 
   it.each([

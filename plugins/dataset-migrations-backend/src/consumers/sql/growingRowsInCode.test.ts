@@ -193,6 +193,15 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
       'archive:\n  tasks:\n    copy:\n      operator: airflow.providers.postgres.operators.postgres.PostgresOperator\n      sql: INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n',
     ],
     [
+      'dags/nightly.yml',
+      'tasks:\n  - sql: INSERT INTO raw.orders_archive SELECT * FROM raw.orders  # nightly\n',
+    ],
+    // A call in code on a line a key starts: its string is read, not the line.
+    [
+      'jobs/route.py',
+      'if ok: pass\nelse: select(cur, "INSERT INTO raw.orders_archive SELECT * FROM raw.orders")\n',
+    ],
+    [
       'src/main/resources/OrderMapper.xml',
       '<mapper namespace="OrderMapper">\n  <insert id="archive">\n    INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n  </insert>\n</mapper>\n',
     ],
@@ -230,6 +239,7 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
     // `\gset` ends its query; a backslash inside a string is the string's.
     'SELECT max(id) AS m FROM raw.orders \\gset\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id <= :m;\n',
     "\\set ON_ERROR_STOP on\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE customer ~ '^\\d+ \\w+$';\n",
+    'SELECT max(id) AS m FROM raw.orders\n\\gset\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id <= :m;\n',
   ])('reads a psql script past its own commands and variables: %s', content => {
     const result = assess('jobs/archive.sql', content);
     expect(result.status).toBe('needs-decision');

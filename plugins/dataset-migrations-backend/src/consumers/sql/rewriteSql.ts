@@ -222,7 +222,7 @@ function asPlainSql(content: string): string {
   return (
     content
       // `\g`, `\gset`, `\gx`… end the query before them, as `;` does.
-      .replace(/(?<=[ \t)])\\g(?:set|x|exec|desc)?\b[^\n]*/g, all =>
+      .replace(/(?<![^\s)])\\g(?:set|x|exec|desc)?\b[^\n]*/g, all =>
         ';'.padEnd(all.length),
       )
       // A line of a meta-command, from its start.

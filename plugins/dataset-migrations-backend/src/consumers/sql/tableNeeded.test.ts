@@ -755,6 +755,37 @@ describe('an ORM bringing the schema in line with its models at start-up (round 
       [
         entity,
         {
+          path: 'test/setup.spec.ts',
+          content:
+            'new DataSource({ type: "postgres", synchronize: true, entities: [Order] });\n',
+        },
+      ],
+      [
+        entity,
+        {
+          path: 'src/cache.ts',
+          content:
+            'new DataSource({ type: "sqlite", database: ":memory:", synchronize: true });\n',
+        },
+      ],
+      [
+        {
+          ...entity,
+          content: entity.content.replace(
+            '@Entity("orders")',
+            '@Entity({ name: "orders", synchronize: false })',
+          ),
+        },
+        {
+          path: 'src/data-source.ts',
+          content:
+            'new DataSource({ type: "postgres", synchronize: true, entities: [Order] });\n',
+        },
+      ],
+      [sequelizeModel, { path: 'src/cache.js', content: 'cache.sync();\n' }],
+      [
+        entity,
+        {
           path: 'src/data-source.ts',
           content:
             'new DataSource({ type: "postgres", synchronize: false, entities: [Order] });\n',

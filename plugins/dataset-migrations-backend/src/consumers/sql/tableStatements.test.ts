@@ -345,6 +345,11 @@ describe('statements that need the dataset to be a table, in code', () => {
       'orders_v<N>',
     ],
     [
+      'database/migrations/2026_12_07_lines.php',
+      "Schema::create('lines', function (Blueprint $table) {\n    $table->foreignId('order_id');\n    $table->foreign('order_id')->references('id')->on('orders');\n});\n",
+      'orders_v<N>',
+    ],
+    [
       'database/migrations/2026_12_07_priority.php',
       "Schema::table('orders', function (Blueprint $table) {\n    $table->integer('priority')->nullable();\n});\n",
       'orders_v<N>',
@@ -431,6 +436,11 @@ describe('statements that need the dataset to be a table, in code', () => {
       'priv/repo/migrations/1_a.exs',
       'alter table(:orders_archive) do\n  add :x, :text\nend # orders',
     ],
+    [
+      'priv/repo/migrations/2_a.exs',
+      'alter table(:orders, prefix: "billing") do\n  add :x, :text\nend\n',
+    ],
+    ['app/Events.php', "$emitter->on('orders', fn ($e) => log($e));"],
     [
       'database/migrations/1_a.php',
       "Schema::table('orders_archive', fn ($t) => $t->text('x')); // orders",

@@ -725,15 +725,16 @@ function patterns(
           `\\bjdbc\\s*\\(\\s*(?:[^,()]*,\\s*)?(?:table\\s*=\\s*)?${quotedName}[^()]*?(?:,\\s*|\\bmode\\s*=\\s*)['"]overwrite['"]`,
           `\\breferences\\s*:\\s*\\{\\s*model\\s*:\\s*${quotedName}`,
           // Ecto: `alter table(:orders)`, `create index(:orders, …)`,
-          // `references(:orders)` (round 34c).
-          `\\b(?:alter\\s+table|(?:create|drop)(?:_if_not_exists|_if_exists)?\\s+(?:unique_)?index|rename\\s+table|references)\\s*\\(\\s*(?::${table}\\b|${quotedName})`,
+          // `references(:orders)`, not another prefix's (round 34c).
+          `\\b(?:(?:alter|drop(?:_if_exists)?)\\s+table|(?:create|drop)(?:_if_not_exists|_if_exists)?\\s+(?:unique_)?index|rename\\s+table|references)\\s*\\(\\s*(?::${table}\\b|${quotedName})(?![^)\\n]*\\bprefix:)`,
           // EF Core: `migrationBuilder.AddColumn<int>(…, table: "orders")`.
           `\\bmigrationBuilder\\s*\\.\\s*(?:AddColumn|AlterColumn|DropColumn|RenameColumn|CreateIndex|DropIndex|AddForeignKey|DropForeignKey|AddPrimaryKey|AddUniqueConstraint|AddCheckConstraint)\\b[^;]{0,600}?\\b(?:table|principalTable)\\s*:\\s*${quotedName}`,
           // TypeORM: `queryRunner.addColumn("orders", …)`.
           `\\bqueryRunner\\s*\\.\\s*(?:addColumns?|changeColumns?|dropColumns?|renameColumn|createIndex|createIndices|dropIndex|createForeignKeys?|createPrimaryKey|createUniqueConstraint|createCheckConstraint|renameTable)\\s*\\(\\s*${quotedName}`,
-          // Laravel: `Schema::table('orders', …)`, `->constrained('orders')`.
+          // Laravel: `Schema::table('orders', …)`, `->constrained('orders')`,
+          // `->references('id')->on('orders')`.
           `\\bSchema\\s*::\\s*(?:table|drop|dropIfExists|rename)\\s*\\(\\s*${quotedName}`,
-          `->\\s*(?:on|constrained)\\s*\\(\\s*${quotedName}`,
+          `->\\s*references\\s*\\([^)]*\\)\\s*->\\s*on\\s*\\(\\s*${quotedName}|->\\s*constrained\\s*\\(\\s*${quotedName}`,
           // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
           `<\\s*(?:addColumn|createIndex|addForeignKeyConstraint|addUniqueConstraint|addPrimaryKey|renameColumn|dropColumn|modifyDataType|addNotNullConstraint|dropNotNullConstraint|addDefaultValue)\\b[^>]*?\\b(?:baseTableName|tableName)\\s*=\\s*${quotedName}`,
           `\\breferencedTableName\\s*[=:]\\s*${quotedName}`,
@@ -977,16 +978,6 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
 }
 
 /**
- * Change-data capture that picks the dataset's changes by its table's name
- * (round 33, F6): Debezium's PostgreSQL connector whose `table.include.list`
- * (`table.whitelist`) matches it, or, listing no table, whose
- * `schema.include.list` does or which lists neither (every table), Flink
- * CDC's (found by round 33c), and wal2json's `add-tables`. From the cut-over of any migration writes through
- * the name land in the new version's table: decoded under that name, no more
- * under the dataset's, so the capture stops seeing them, silently (checked on
- * PostgreSQL 18 with a test_decoding slot).
- */
-/**
  * Whether `text` configures a change-data capture of the dataset by its
  * table's name (see capturesByName), whether or not it spells the name: a
  * Debezium connector of its schema, a Flink CDC pattern (`'table-name' =
@@ -996,6 +987,16 @@ export function capturesDataset(text: string, target: DatasetTarget): boolean {
   return capturesByName(text, target).length > 0;
 }
 
+/**
+ * Change-data capture that picks the dataset's changes by its table's name
+ * (round 33, F6): Debezium's PostgreSQL connector whose `table.include.list`
+ * (`table.whitelist`) matches it, or, listing no table, whose
+ * `schema.include.list` does or which lists neither (every table), Flink
+ * CDC's (found by round 33c), and wal2json's `add-tables`. From the cut-over of any migration writes through
+ * the name land in the new version's table: decoded under that name, no more
+ * under the dataset's, so the capture stops seeing them, silently (checked on
+ * PostgreSQL 18 with a test_decoding slot).
+ */
 function capturesByName(text: string, target: DatasetTarget): string[] {
   const qualified = `${target.schema}.${target.table}`;
   // Debezium's lists are regular expressions matched against a whole name.

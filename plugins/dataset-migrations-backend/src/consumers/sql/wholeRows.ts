@@ -451,7 +451,9 @@ export function rowsGrowingAtCutOver(
   return {
     needsTable: false,
     lines: lines(inSql.byPosition, frames.lines, rFrames.lines, checks.lines),
-    message: `reads whole rows of ${target.table}: ${what.join(
+    message: `reads whole rows of ${
+      target.table
+    }, or checks their columns: ${what.join(
       '; ',
     )}; from the cut-over on they also have the new version's ${added} after its fields, before the file's pull request can be merged: code taking a row's values by position or as a fixed set (a tuple unpacked, Go's rows.Scan, sqlx's or pgx's scan into a struct, a DataFrame's column list, the rows written elsewhere) fails or misreads from then, code reading them by name goes on; the rewriter reads SQL and dbt models only, so a person decides before the data moves: list the columns it reads, or hand it to the coding agent where it reads them by name`,
   };
