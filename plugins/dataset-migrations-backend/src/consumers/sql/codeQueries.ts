@@ -492,15 +492,11 @@ export interface CountedStarInCode extends CountedStar {
   line: number;
 }
 
-interface CodeWholeRowReads {
+export interface CodeWholeRowReads {
   readonly lines: readonly number[];
   readonly byPosition: readonly number[];
   readonly counted: readonly CountedStarInCode[];
 }
-
-let lastWholeRows:
-  | { code: string; target: DatasetTarget; reads: CodeWholeRowReads }
-  | undefined;
 
 /**
  * The lines of `code` holding SQL that reads the dataset's whole rows: `*`
@@ -520,18 +516,6 @@ let lastWholeRows:
  * FROM orders`, a `UNION`'s arm), which fail once `*` has more.
  */
 export function wholeRowsInCode(
-  code: string,
-  target: DatasetTarget,
-): CodeWholeRowReads {
-  // Asked twice running of the same file (for the cut-over, then for contract).
-  if (lastWholeRows?.code === code && lastWholeRows.target === target)
-    return lastWholeRows.reads;
-  const reads = wholeRowReadsIn(code, target);
-  lastWholeRows = { code, target, reads };
-  return reads;
-}
-
-function wholeRowReadsIn(
   code: string,
   target: DatasetTarget,
 ): CodeWholeRowReads {
@@ -619,9 +603,9 @@ function wholeRowReadsIn(
       if (listed) byPosition.push(positionOf(code, at).line);
       if (parsed || listed) found.push(at);
     }
-  return Object.freeze({
-    lines: Object.freeze(linesAt(code, found)),
-    byPosition: Object.freeze([...new Set(byPosition)].sort((a, b) => a - b)),
-    counted: Object.freeze(counted),
-  });
+  return {
+    lines: linesAt(code, found),
+    byPosition: [...new Set(byPosition)].sort((a, b) => a - b),
+    counted,
+  };
 }

@@ -230,6 +230,14 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
         path,
         status: 'unaffected',
       });
+    // A title in sentence case is prose, though it would parse as an INSERT
+    // of `*` (only a statement's word in lower or upper case starts SQL).
+    expect(
+      assess(
+        'dags/docs.yml',
+        'description: Insert into raw.orders_archive select * from raw.orders, nightly\n',
+      ).status,
+    ).not.toBe('needs-decision');
   });
 
   it.each([

@@ -38,6 +38,7 @@ import {
   type MaskedSql,
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
+import { wholeRowsInCode, type CodeWholeRowReads } from './codeQueries';
 import {
   capturesDataset,
   catalogReadsIn,
@@ -255,12 +256,15 @@ function rewriteAsRead(
     // fields it reads: a person decides before the data moves.
     // Documentation shows statements a person may run; it runs none itself.
     const documentation = /\.(?:md|markdown|rst|txt|adoc)$/i.test(file.path);
+    const named = changedFieldsNamedIn(code, mapping);
+    // The file's SQL, read for the cut-over, is not read again for contract.
+    let sqlRows: CodeWholeRowReads | undefined;
     const needsTable = documentation
       ? undefined
       : tableStatementsIn(code, target, mapping);
     if (needsTable)
       return unchanged('needs-decision', {
-        fields: changedFieldsNamedIn(code, mapping).fields,
+        fields: named.fields,
         lines: needsTable.lines,
         needsTable: true,
         problem: {
@@ -269,18 +273,23 @@ function rewriteAsRead(
       });
     // Whole rows the unchanged code may take by position: they have more
     // columns from the cut-over on, before its pull request can be merged.
-    const growing = documentation
-      ? undefined
-      : rowsGrowingAtCutOver(code, target, mapping);
+    const growing =
+      documentation || mapping.newAtCutOver.length === 0
+        ? undefined
+        : rowsGrowingAtCutOver(
+            code,
+            target,
+            mapping,
+            (sqlRows = wholeRowsInCode(code, target)),
+          );
     if (growing)
       return unchanged('needs-decision', {
-        fields: changedFieldsNamedIn(code, mapping).fields,
+        fields: named.fields,
         lines: growing.lines,
         ...(growing.needsTable ? { needsTable: true as const } : {}),
         problem: { message: growing.message },
       });
     // Code and config in other languages: only a changed field named in it is impact.
-    const named = changedFieldsNamedIn(code, mapping);
     if (named.fields.length === 0 && mapping.renamedTo) {
       // A renamed dataset: naming it at all is impact; dbt sources files are rewritten.
       const sources = rewriteDbtSources(file, target, mapping.renamedTo);
@@ -297,7 +306,7 @@ function rewriteAsRead(
       });
     }
     if (named.fields.length === 0) {
-      const whole = wholeRowsReadByCode(code, target, mapping);
+      const whole = wholeRowsReadByCode(code, target, mapping, [], sqlRows);
       if (whole.lines.length === 0) {
         const introduced = introducedNamesIn(code, mapping);
         if (introduced.fields.length === 0) {

@@ -977,6 +977,10 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
   return found;
 }
 
+/** What every capture capturesByName reads spells, in any case. */
+const CAPTURE_MARK =
+  /PostgresConnector|postgres-cdc|add-tables|tableList|type\s*:\s*["']?postgres/i;
+
 /**
  * Whether `text` configures a change-data capture of the dataset by its
  * table's name (see capturesByName), whether or not it spells the name: a
@@ -984,7 +988,8 @@ function jdbcConnectors(text: string, target: DatasetTarget): string[] {
  * '.*'`) capture it too.
  */
 export function capturesDataset(text: string, target: DatasetTarget): boolean {
-  return capturesByName(text, target).length > 0;
+  // Asked of every file of a repository, several times: most name no capture.
+  return CAPTURE_MARK.test(text) && capturesByName(text, target).length > 0;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from './fieldMapping';
 import { positionOf } from '../../sql/sqlParser';
 import { modelClassNames, ormClassesOf } from './ormClasses';
-import { wholeRowsInCode } from './codeQueries';
+import { wholeRowsInCode, type CodeWholeRowReads } from './codeQueries';
 import { growingStarRead, starOf } from './growingStars';
 import { namedFew } from '../../validation/namedFew';
 import { changedDerivedColumns } from './derivedColumns';
@@ -348,6 +348,8 @@ export function wholeRowsReadByCode(
   target: DatasetTarget,
   mapping: ConsumerMapping,
   classesMappedElsewhere: string[] = [],
+  /** The file's SQL read already (wholeRowsInCode), if it was. */
+  inSql?: CodeWholeRowReads,
 ): CodeWholeRows {
   const widened = clientVisibleWidenings(mapping);
   // A widening alone changes what is read, not what may be written.
@@ -355,12 +357,12 @@ export function wholeRowsReadByCode(
   const whole = wholeRowsRead(content, target, mapping, rowsChange);
   if (rowsChange) {
     const library = libraryWholeRows(content, target, classesMappedElsewhere);
-    const inSql = wholeRowsInCode(content, target).lines;
-    if (inSql.length > 0) library.what.push('a whole row in its SQL');
+    const sqlLines = (inSql ?? wholeRowsInCode(content, target)).lines;
+    if (sqlLines.length > 0) library.what.push('a whole row in its SQL');
     for (const what of library.what)
       if (!whole.what.includes(what)) whole.what.push(what);
     whole.lines = [
-      ...new Set([...whole.lines, ...library.lines, ...inSql]),
+      ...new Set([...whole.lines, ...library.lines, ...sqlLines]),
     ].sort((a, b) => a - b);
   }
   // Widened fields change what whole rows read, not derived columns.
@@ -398,10 +400,10 @@ export function rowsGrowingAtCutOver(
   content: string,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  inSql: CodeWholeRowReads = wholeRowsInCode(content, target),
 ): { message: string; needsTable: boolean; lines: number[] } | undefined {
   if (mapping.newAtCutOver.length === 0) return undefined;
   const added = namedFew(mapping.newAtCutOver.map(f => `"${f}"`));
-  const inSql = wholeRowsInCode(content, target);
   const linesText = (lines: readonly number[]) =>
     `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`;
   const lines = (...lists: Array<readonly number[]>) =>
