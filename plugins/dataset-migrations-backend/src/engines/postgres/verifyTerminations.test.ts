@@ -194,11 +194,13 @@ describe('verify in many ranges while the engine’s connections are terminated'
     expect(terminated).toBeGreaterThanOrEqual(1);
     expect(writes).toBeGreaterThan(0);
     // Each range reported once, after its checkpoint, across all attempts: none
-    // checkpointed was compared again, and the rows compared only grew.
+    // checkpointed was compared again, and the rows compared never dropped. A
+    // range may hold no rows (CI saw one): the writer deleted the key a backfill
+    // mark names, and a walk after a cut-off ended on the last key before it.
     expect(verifyReports).toHaveLength(state.ranges);
     expect(verifyReports.at(-1)).toBe(state.source.rows);
     for (let i = 1; i < verifyReports.length; i++)
-      expect(verifyReports[i]).toBeGreaterThan(verifyReports[i - 1]);
+      expect(verifyReports[i]).toBeGreaterThanOrEqual(verifyReports[i - 1]);
 
     // The new version holds exactly the old one's rows, the writer's included.
     const { rows } = await knex.raw(
