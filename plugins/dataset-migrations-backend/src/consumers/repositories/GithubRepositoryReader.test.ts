@@ -154,6 +154,9 @@ describe('GithubRepositoryReader', () => {
       80,
     )}"\n`;
     github.addFile('models/orders.yml', yaml);
+    // A service in any language is read; its lock file is not.
+    github.addFile('cmd/totals/main.go', 'db.Query("SELECT 1 FROM orders")\n');
+    github.addFile('package-lock.json', '{"name": "orders"}\n');
     github.addFile('README.md', '# orders\n');
     github.addFile('logo.png', 'not really a png');
     const bigSha = github.addFile('dumps/huge.sql', 'select 1;\n', {
@@ -177,9 +180,13 @@ describe('GithubRepositoryReader', () => {
         content: 'select * from listening_events;\n',
       },
       { path: 'models/orders.yml', content: yaml },
+      {
+        path: 'cmd/totals/main.go',
+        content: 'db.Query("SELECT 1 FROM orders")\n',
+      },
     ]);
     const requested = github.blobRequests().map(r => r.path);
-    expect(requested).toHaveLength(2);
+    expect(requested).toHaveLength(3);
     expect(requested.some(p => p.endsWith(bigSha))).toBe(false);
     expect(requested.some(p => p.endsWith(linkSha))).toBe(false);
     // The tree of the tip's commit, not of the branch's name, which may move.

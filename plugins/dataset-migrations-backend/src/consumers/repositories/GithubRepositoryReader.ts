@@ -10,7 +10,7 @@ import { CommitFilesCache } from './CommitFilesCache';
 import { checkoutCommit, git } from './git';
 import {
   MAX_SCANNED_BYTES,
-  SCANNED_FILE,
+  isScannedFile,
   type RepositoryReader,
   type RepositorySnapshot,
 } from './RepositoryReader';
@@ -118,7 +118,7 @@ export class GithubRepositoryReader implements RepositoryReader {
           entry =>
             entry.type === 'blob' &&
             entry.mode !== '120000' && // a symbolic link's blob is its target, not code
-            SCANNED_FILE.test(entry.path) &&
+            isScannedFile(entry.path) &&
             (entry.size ?? 0) <= MAX_SCANNED_BYTES,
         );
         return mapConcurrently(

@@ -8,7 +8,7 @@ import type { LocalRepositoryRoots } from './LocalRepositoryRoots';
 import {
   MAX_SCANNED_BYTES,
   RepositoryUnreachableError,
-  SCANNED_FILE,
+  isScannedFile,
   type RepositoryReader,
   type RepositorySnapshot,
 } from './RepositoryReader';
@@ -64,7 +64,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
         const match = /^\d+ blob ([0-9a-f]+)\s+(\d+)\t(.*)$/s.exec(entry);
         if (
           match &&
-          SCANNED_FILE.test(match[3]) &&
+          isScannedFile(match[3]) &&
           Number(match[2]) <= MAX_SCANNED_BYTES
         )
           wanted.push({ sha: match[1], path: match[3] });

@@ -39,8 +39,45 @@ export function repositoryUrlFromSourceLocation(
   return location ? stripUrlPrefix(location).trim() || undefined : undefined;
 }
 
-/** Files worth scanning: code and config that may name a table. */
-export const SCANNED_FILE = /\.(sql|py|ya?ml|scala|java|kt|ts|js|r|ipynb)$/i;
+/**
+ * Extensions of the files worth scanning: code and configuration in any
+ * language a reader of a table is written in. SQL and its templates; the
+ * languages of services and pipelines (each reads SQL in its strings, or maps
+ * the table with an ORM); configuration naming tables (a connector's, a DAG's,
+ * a migration tool's XML, an ORM's schema). Until 2026-12-07 only SQL, Python,
+ * YAML, JVM, TypeScript, JavaScript, R and notebooks were read: a service in
+ * Go, Ruby, PHP or C# went unseen and was said unaffected, though the rules
+ * for their code were there.
+ */
+const CODE_EXTENSIONS = [
+  // SQL and its templates.
+  'sql psql pgsql hql ddl dml j2 jinja jinja2 tpl tmpl erb',
+  // Languages.
+  'py ipynb r rmd jl scala sc java kt kts groovy go rb rake php cs fs vb ex exs',
+  'rs c h cc cpp hpp swift dart lua pl pm clj ts tsx mts cts js jsx mjs cjs sh',
+  'bash zsh',
+  // Configuration.
+  'yml yaml json toml ini cfg conf properties xml env tf hcl prisma',
+].flatMap(line => line.split(' '));
+/**
+ * Files worth scanning: by extension, or by a name that runs commands
+ * (`Makefile`, `Dockerfile`, `Procfile`, `Rakefile`, `Justfile`) or holds
+ * settings (`.env`, `.env.production`). Not lock files and minified bundles,
+ * which are generated.
+ */
+const SCANNED_FILE = new RegExp(
+  String.raw`(?:\.(?:${CODE_EXTENSIONS.join(
+    '|',
+  )})|(?:^|/)(?:Makefile|Dockerfile|Procfile|Rakefile|Justfile|\.env(?:\.[\w.-]+)?))$`,
+  'i',
+);
+const GENERATED_FILE =
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|[^/]+\.min\.js)$/i;
+
+/** Whether the file at `path` is read for what it may run on a table. */
+export function isScannedFile(path: string): boolean {
+  return SCANNED_FILE.test(path) && !GENERATED_FILE.test(path);
+}
 export const MAX_SCANNED_BYTES = 1024 * 1024;
 
 export class RepositoryUnreachableError extends Error {

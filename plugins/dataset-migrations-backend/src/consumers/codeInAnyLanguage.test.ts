@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DatasetField } from '@dataset-migrations/plugin-dataset-migrations-common';
+import { createRepository } from '../__testUtils__/gitRepos';
+import { LocalGitRepositoryReader } from './repositories/LocalGitRepositoryReader';
+import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
+import { assessConsumer } from './impact';
+import { consumerMapping } from './sql/fieldMapping';
+import { loadSqlParser } from '../sql/sqlParser';
+
+/**
+ * A consumer's code in whatever language it is written in reaches the rules
+ * that read it. Until 2026-12-07 the repository readers passed on SQL, Python,
+ * YAML, JVM, TypeScript, JavaScript, R and notebooks only: a service in Go,
+ * Ruby, PHP or C#, or a Makefile running psql, was never seen, and a consumer
+ * made of them was said unaffected by a field dropped under its queries.
+ */
+const fields: DatasetField[] = [
+  { name: 'id', type: 'bigint', nullable: false, primaryKey: true },
+  { name: 'customer', type: 'text', nullable: false, primaryKey: false },
+  { name: 'amount', type: 'integer', nullable: false, primaryKey: false },
+];
+const orders = {
+  schema: 'public',
+  table: 'orders',
+  fields: fields.map(f => f.name),
+};
+const dropAmount = consumerMapping(fields, [{ dropField: { name: 'amount' } }]);
+const renameAmount = consumerMapping(fields, [
+  { renameField: { from: 'amount', to: 'amount_cents' } },
+]);
+
+const services: Record<string, string> = {
+  'cmd/totals/main.go':
+    'rows, err := db.Query("SELECT customer, amount FROM orders WHERE id > $1", after)\n',
+  'app/jobs/refund_job.rb':
+    'conn.exec_params("UPDATE orders SET amount = 0 WHERE id = $1", [id])\n',
+  'src/Report.php':
+    '$rows = $pdo->query("SELECT customer, amount FROM orders")->fetchAll();\n',
+  'Reports/Totals.cs':
+    'var cmd = new NpgsqlCommand("SELECT sum(amount) FROM orders", conn);\n',
+  'lib/totals.ex':
+    'Repo.query!("SELECT customer, amount FROM orders WHERE id = $1", [id])\n',
+  'src/main.rs':
+    'let rows = client.query("SELECT customer, amount FROM orders", &[])?;\n',
+  Makefile:
+    'totals:\n\tpsql "$$DATABASE_URL" -c "SELECT customer, amount FROM orders"\n',
+  'grafana/orders.json':
+    '{"targets": [{"rawSql": "SELECT customer, amount FROM orders"}]}\n',
+};
+const notCode: Record<string, string> = {
+  'README.md': 'Reads `SELECT customer, amount FROM orders` every night.\n',
+  'fixtures/orders.csv': 'id,customer,amount\n1,ada,10\n',
+  'package-lock.json': '{"name": "orders", "amount": 1}\n',
+};
+
+describe('a consumer written in any language', () => {
+  let work: string;
+  let url: string;
+  const reader = () =>
+    new LocalGitRepositoryReader(new LocalRepositoryRoots([work]));
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    work = mkdtempSync(join(tmpdir(), 'dsm-any-language-'));
+    url = pathToFileURL(
+      createRepository(join(work, 'billing'), { ...services, ...notCode }),
+    ).href;
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('is read whole, code and configuration, not its documentation, data or lock files', async () => {
+    const { files } = await reader().read(url);
+    expect(files.map(f => f.path).sort()).toEqual(Object.keys(services).sort());
+  });
+
+  it.each([
+    ['a dropped field', dropAmount],
+    ['a renamed field', renameAmount],
+  ])(
+    'has each of its files that read %s looked at, and is not said unaffected',
+    async (_, mapping) => {
+      const { files } = await reader().read(url);
+      const { impact, results } = assessConsumer(files, orders, mapping);
+      expect(impact.status).not.toBe('unaffected');
+      for (const path of Object.keys(services))
+        expect(results.find(r => r.path === path)?.status).toMatch(
+          /^(?:needs-decision|unparseable|rewritten)$/,
+        );
+    },
+  );
+});
