@@ -1978,3 +1978,106 @@ describe('a file of long blank runs', () => {
     },
   );
 });
+
+describe('tests for a table of the name that leave views out', () => {
+  // From the cut-over they answer that the dataset does not exist, without an
+  // error: a guard skips its work, a migration it guards makes the table again.
+  // Each was said unaffected (round 34c).
+  it.each([
+    [
+      'Rails’ table_exists? of a symbol',
+      'app/jobs/totals_job.rb',
+      'return unless ActiveRecord::Base.connection.table_exists?(:orders)\n',
+      ':orders_archive',
+    ],
+    [
+      'Rails’ table_exists? of the model',
+      'app/jobs/totals_job.rb',
+      'class Order < ApplicationRecord\nend\nreturn unless Order.table_exists?\n',
+      'Customer.table_exists?',
+    ],
+    [
+      'Rails’ tables list',
+      'lib/tasks/check.rake',
+      'abort "no orders" unless ActiveRecord::Base.connection.tables.include?("orders")\n',
+      '"other.orders"',
+    ],
+    [
+      'Laravel’s Schema::hasTable',
+      'app/Console/Commands/Totals.php',
+      "<?php\nif (! Schema::hasTable('orders')) { return; }\n",
+      "'orders_archive'",
+    ],
+    [
+      'Laravel’s hasTable on a connection’s schema builder',
+      'app/Console/Commands/Totals.php',
+      "<?php\nif (DB::connection('warehouse')->getSchemaBuilder()->hasTable('orders')) { sync(); }\n",
+      "'other.orders'",
+    ],
+    [
+      'Django’s introspection',
+      'reports/management/commands/totals.py',
+      'if "orders" not in connection.introspection.table_names():\n    return\n',
+      '"orders_archive"',
+    ],
+    [
+      'SQLAlchemy’s table names, kept first',
+      'etl/load.py',
+      'tables = sa.inspect(engine).get_table_names()\nif "orders" in tables:\n    copy_orders()\n',
+      '"orders_archive"',
+    ],
+    [
+      'JDBC’s getTables of TABLE',
+      'src/main/java/Totals.java',
+      'ResultSet rs = meta.getTables(null, "public", "orders", new String[] {"TABLE"});\n',
+      '"orders_archive"',
+    ],
+    [
+      'a Liquibase tableExists precondition',
+      'db/changelog/add-report.xml',
+      '<changeSet id="9" author="ada" runAlways="true">\n  <preConditions onFail="MARK_RAN">\n    <tableExists schemaName="public" tableName="orders"/>\n  </preConditions>\n  <sql>INSERT INTO report SELECT id FROM orders</sql>\n</changeSet>\n',
+      'tableName="orders_archive"',
+    ],
+  ])('%s', (_, path, code, other) => {
+    const { status, message } = assess(code, none, path);
+    expect({ code, status }).toEqual({ code, status: 'needs-decision' });
+    expect(message).toContain('leave views out');
+    const elsewhere = code.replace(
+      /:orders\b(?!_)|Order\.table_exists\?|"orders"|'orders'|tableName="orders"/,
+      other,
+    );
+    expect(elsewhere).not.toBe(code);
+    expect({
+      elsewhere,
+      message: assess(elsewhere, none, path).message,
+    }).toEqual({
+      elsewhere,
+      message: expect.not.stringContaining('leave views out'),
+    });
+  });
+
+  it.each([
+    [
+      'knex’s hasTable, which any relation passes',
+      'src/load.ts',
+      "if (await knex.schema.hasTable('orders')) await load();\n",
+    ],
+    [
+      'Django’s introspection told to list views',
+      'reports/totals.py',
+      'if "orders" in connection.introspection.table_names(include_views=True):\n    run()\n',
+    ],
+    [
+      'JDBC’s getTables of tables and views',
+      'src/main/java/Totals.java',
+      'ResultSet rs = meta.getTables(null, "public", "orders", new String[] {"TABLE", "VIEW"});\n',
+    ],
+    [
+      'a Liquibase tableExists of another table before a change of the dataset',
+      'db/changelog/add-report.yaml',
+      'preConditions:\n  - tableExists:\n      tableName: customers\nchanges:\n  - sql:\n      sql: INSERT INTO report SELECT id FROM orders\n',
+    ],
+  ])('not %s', (_, path, code) => {
+    expect(assess(code, none, path).message).not.toContain('leave views out');
+  });
+});

@@ -46,7 +46,8 @@ export type CodeTableStatement =
   | 'change-data capture of the table by name (Debezium, Flink CDC, wal2json)'
   | 'a write with session_replication_role = replica'
   | 'a write to the old name of the renamed dataset'
-  | 'pg_repack';
+  | 'pg_repack'
+  | 'a framework’s test for a table of the name (Rails’ table_exists?, Laravel’s hasTable, Django’s table_names(), JDBC’s getTables of TABLE, Liquibase’s tableExists)';
 
 /** GORM's AutoMigrate and Migrator, Ent's Schema.Create. */
 const AUTO_MIGRATE: CodeTableStatement =
@@ -61,6 +62,9 @@ const REPLICA_WRITE: CodeTableStatement =
   'a write with session_replication_role = replica';
 const RENAMED_WRITE: CodeTableStatement =
   'a write to the old name of the renamed dataset';
+
+const TABLE_EXISTS: CodeTableStatement =
+  'a framework’s test for a table of the name (Rails’ table_exists?, Laravel’s hasTable, Django’s table_names(), JDBC’s getTables of TABLE, Liquibase’s tableExists)';
 
 const LOADER: CodeTableStatement =
   'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
@@ -157,6 +161,40 @@ function catalogReads(name: string): string {
     String.raw`\bpg_(?:index|constraint)\b[^;]{0,300}?${compared(
       'indrelid|conrelid',
     )}`,
+  ].join('|');
+}
+
+/**
+ * Tests for a table of the name that leave views out, which answer false from
+ * the cut-over, silently (a guard skips its work, a migration it guards runs
+ * CREATE TABLE). Rails' `table_exists?` and `tables` (relkind r or p), Laravel's
+ * `hasTable` (BASE TABLE; not knex's `hasTable`, which any relation passes),
+ * Django's `introspection.table_names()` and SQLAlchemy's `get_table_names()`
+ * (views only when asked), JDBC's `getTables` of type TABLE, Liquibase's
+ * `tableExists` precondition (its tableName the first after it).
+ */
+function tableExistsTests(
+  name: string,
+  table: string,
+  mapped: string[],
+): string {
+  const quotedName = String.raw`\\?['"]${name}\\?['"]`;
+  const models =
+    mapped
+      .filter(m => /^[A-Z]/.test(m))
+      .map(escapeRegExp)
+      .join('|') || '(?!)';
+  const listed = String.raw`(?:get_table_names|introspection\s*\.\s*table_names)\s*\((?![^)]*\binclude_views\s*=\s*True)[^)]*\)`;
+  return [
+    String.raw`\b(?:table_exists\?|tables\s*\.\s*include\?)\s*\(?\s*(?:${quotedName}|:${table}(?![\w$]))`,
+    String.raw`(?<![\w$.])(?:${models})\s*\.\s*table_exists\?`,
+    String.raw`(?:::|->)\s*hasTable\s*\(\s*${quotedName}`,
+    // `'orders' in connection.introspection.table_names()`, or in a list
+    // taken from it first.
+    String.raw`${quotedName}\s+(?:not\s+)?in\s+(?:[\w.]+|[\w.]+\s*\([^()]*\))\s*\.\s*${listed}`,
+    String.raw`\b(?<list>\w+)\s*=\s*[^\n]{0,80}?${listed}[\s\S]{0,2000}?${quotedName}\s+(?:not\s+)?in\s+\k<list>\b`,
+    String.raw`\bgetTables\s*\([^;]{0,300}?${quotedName}\s*,\s*(?:new\s+String\s*\[\s*\]\s*)?(?:\{|arrayOf\s*\(|Array\s*\()\s*"TABLE"\s*[)}]`,
+    String.raw`\btableExists\b(?:(?!\btableName\b)[^<;]){0,300}?\btableName['"]?\s*[:=]\s*\\?['"]?${name}`,
   ].join('|');
 }
 
@@ -762,6 +800,7 @@ function patterns(
         'g',
       ),
     ],
+    [TABLE_EXISTS, new RegExp(tableExistsTests(name, table, mapped), 'g')],
     [
       'TABLESAMPLE',
       new RegExp(
@@ -1221,6 +1260,8 @@ function instead(
       return `with session_replication_role = replica PostgreSQL fires no INSTEAD OF trigger, and until contract ${t} is a view that writes through one: each such write reports success and stores nothing (INSERT 0 1, no row): write without the setting, or before the migration or after contract`;
     case CAPTURE:
       return `a change-data capture picking ${t}'s changes by its table's name (Debezium's table.include.list, Flink CDC's postgres-cdc table-name or tableList, wal2json's add-tables) decodes writes to the table ${t} only; from the cut-over of any migration ${t} is a view and writes through it land in ${t}_v<N>, the version the migration makes, so the capture stops seeing them, without an error: before the migration runs, capture the versions too (a pattern such as ${target.schema}.${t}(_v[0-9]+)?, the copy arriving as inserts into ${t}_v<N>) and map their topic back to ${t}'s (pgoutput's publication of the table makes the engine refuse the migration instead)`;
+    case TABLE_EXISTS:
+      return `these ask the catalog for a table and leave views out, so from the cut-over they answer that ${t} does not exist, without an error (the work a guard holds is skipped, a migration it guards runs CREATE TABLE ${t}: "relation already exists"): ask for any relation of the name (Rails' data_source_exists?, Django's table_names(include_views=True), SQLAlchemy's has_table, JDBC's getTables with "VIEW" too, to_regclass('${t}') IS NOT NULL)`;
     case 'pg_repack':
       return `pg_repack works on tables only and fails on a view ("relation ${t} is not a table" or no such table): repack ${t}_v<N>, the version the migration makes, after contract, or leave ${t} out until then`;
     case 'ON CONFLICT':
