@@ -92,3 +92,36 @@ describe('a consumer written in any language', () => {
     },
   );
 });
+
+describe('a consumer file larger than the rewriter reads', () => {
+  // Past 1 MiB the readers left a file out, and a consumer whose only reader
+  // of a dropped field was such a file was said unaffected.
+  const filler = `-- ${'x'.repeat(70)}\n`.repeat(16_000);
+  let work: string;
+  let url: string;
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    work = mkdtempSync(join(tmpdir(), 'dsm-large-file-'));
+    url = pathToFileURL(
+      createRepository(join(work, 'reports'), {
+        'reports/generated.sql': `${filler}SELECT customer, amount FROM orders;\n`,
+        'reports/other.sql': `${filler}SELECT name FROM customers;\n`,
+      }),
+    ).href;
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('goes to a person where it names the dataset, and is left out where it does not', async () => {
+    const { files } = await new LocalGitRepositoryReader(
+      new LocalRepositoryRoots([work]),
+    ).read(url);
+    expect(files.every(f => f.content.length > 1024 * 1024)).toBe(true);
+    const { impact, results } = assessConsumer(files, orders, dropAmount);
+    expect(impact.status).toBe('needs-decision');
+    expect(results.map(r => r.path)).toEqual(['reports/generated.sql']);
+    expect(results[0].impact.problem?.message).toMatch(
+      /names orders and is 1\.\d MiB, more than the 1 MiB the rewriter reads/,
+    );
+  });
+});

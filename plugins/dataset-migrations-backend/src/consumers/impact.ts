@@ -66,6 +66,7 @@ import {
   type CodeTableStatement,
 } from './sql/tableStatements';
 import { parse as parseYaml } from 'yaml';
+import { MAX_SCANNED_BYTES } from './repositories/RepositoryReader';
 import { scanSqlTokens } from '../sql/sqlParser';
 import { inlineIncludes } from './sql/jinjaInclude';
 import {
@@ -89,9 +90,18 @@ export function assessConsumer(
   target: DatasetTarget,
   mapping: ConsumerMapping,
 ): ConsumerAssessment {
+  // A file larger than the rules read is looked at for the dataset's names only.
+  const tooLarge = files.filter(f => f.content.length > MAX_SCANNED_BYTES);
+  const readable =
+    tooLarge.length === 0
+      ? files
+      : files.filter(f => f.content.length <= MAX_SCANNED_BYTES);
   // The project's own models and sources decide what its ref() and source() name.
-  const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(files) };
-  const results = maybeDatasetSources(files, inProject, mapping);
+  const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(readable) };
+  const results = [
+    ...maybeDatasetSources(readable, inProject, mapping),
+    ...tooLarge.flatMap(file => tooLargeToRead(file, inProject) ?? []),
+  ];
   const status = consumerStatus(new Set(results.map(r => r.status)));
   return {
     impact: {
@@ -102,6 +112,39 @@ export function assessConsumer(
       dbtPackagesMarked: true,
     },
     results,
+  };
+}
+
+/**
+ * A file naming the dataset that is larger than the rewriter's rules read (a
+ * generated query file, a dump): what it does with the dataset is not known,
+ * so a person decides before the data moves. Said unaffected before 2026-12-07,
+ * when the readers left such files out.
+ */
+function tooLargeToRead(
+  file: ChangedFile,
+  target: DatasetTarget,
+): RewrittenFile | undefined {
+  if (!fileMentionsDataset(file, target)) return undefined;
+  const size = (file.content.length / (1024 * 1024)).toFixed(1);
+  const message = `${file.path} names ${
+    target.table
+  } and is ${size} MiB, more than the ${
+    MAX_SCANNED_BYTES / (1024 * 1024)
+  } MiB the rewriter reads of a file, so what it reads or runs on ${
+    target.table
+  } is not known: a person decides before the data moves (split it so each part is read, then Retry; or exclude the consumer)`;
+  return {
+    path: file.path,
+    content: file.content,
+    status: 'needs-decision',
+    impact: {
+      path: file.path,
+      status: 'needs-decision',
+      fields: [],
+      lines: [],
+      problem: { message },
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { git } from './git';
 import { GithubRepositoryReader } from './GithubRepositoryReader';
-import { MAX_SCANNED_BYTES } from './RepositoryReader';
+import { MAX_READ_BYTES } from './RepositoryReader';
 
 /**
  * One GitHub repository behind the REST endpoints the reader uses: the repository,
@@ -160,7 +160,7 @@ describe('GithubRepositoryReader', () => {
     github.addFile('README.md', '# orders\n');
     github.addFile('logo.png', 'not really a png');
     const bigSha = github.addFile('dumps/huge.sql', 'select 1;\n', {
-      size: MAX_SCANNED_BYTES + 1,
+      size: MAX_READ_BYTES + 1,
     });
     github.tree.push(
       { path: 'queries', mode: '040000', type: 'tree', sha: 'queries-tree' },

@@ -9,7 +9,7 @@ import {
 import { CommitFilesCache } from './CommitFilesCache';
 import { checkoutCommit, git } from './git';
 import {
-  MAX_SCANNED_BYTES,
+  MAX_READ_BYTES,
   isScannedFile,
   type RepositoryReader,
   type RepositorySnapshot,
@@ -119,7 +119,7 @@ export class GithubRepositoryReader implements RepositoryReader {
             entry.type === 'blob' &&
             entry.mode !== '120000' && // a symbolic link's blob is its target, not code
             isScannedFile(entry.path) &&
-            (entry.size ?? 0) <= MAX_SCANNED_BYTES,
+            (entry.size ?? 0) <= MAX_READ_BYTES,
         );
         return mapConcurrently(
           wanted,

@@ -6,7 +6,7 @@ import { CommitFilesCache } from './CommitFilesCache';
 import { checkoutCommit, git } from './git';
 import type { LocalRepositoryRoots } from './LocalRepositoryRoots';
 import {
-  MAX_SCANNED_BYTES,
+  MAX_READ_BYTES,
   RepositoryUnreachableError,
   isScannedFile,
   type RepositoryReader,
@@ -65,7 +65,7 @@ export class LocalGitRepositoryReader implements RepositoryReader {
         if (
           match &&
           isScannedFile(match[3]) &&
-          Number(match[2]) <= MAX_SCANNED_BYTES
+          Number(match[2]) <= MAX_READ_BYTES
         )
           wanted.push({ sha: match[1], path: match[3] });
       }

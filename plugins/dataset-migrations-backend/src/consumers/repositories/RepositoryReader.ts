@@ -78,7 +78,10 @@ const GENERATED_FILE =
 export function isScannedFile(path: string): boolean {
   return SCANNED_FILE.test(path) && !GENERATED_FILE.test(path);
 }
+/** What the rewriter's rules read of a file; a larger one naming the dataset goes to a person. */
 export const MAX_SCANNED_BYTES = 1024 * 1024;
+/** What the readers fetch of a file: past it, a file is not read at all. */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 export class RepositoryUnreachableError extends Error {
   constructor(message: string) {
