@@ -4182,6 +4182,140 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'regress_aggregates',
+    dir: path.join(__dirname, 'regress_aggregates'),
+    migrations: [
+      {
+        name: 'PA01 aggtest.a widened smallint -> numeric (avg, regr_*(b, a) as float8, row(a,b))',
+        dataset: 'aggtest',
+        changes: [{ changeType: { field: 'a', type: 'numeric' } }],
+      },
+      {
+        name: 'PA02 aggtest.b widened real -> double precision (b::numeric under var_pop/stddev_samp, sum(b), min(row(b,a)), percentile_cont)',
+        dataset: 'aggtest',
+        changes: [{ changeType: { field: 'b', type: 'double precision' } }],
+      },
+      {
+        name: 'PA03 aggtest renamed to agg_test (max(aggtest.b))',
+        dataset: 'aggtest',
+        changes: [],
+        renameTo: 'agg_test',
+      },
+      {
+        name: 'PA04 onek.four widened integer -> bigint (sum(DISTINCT four), count(DISTINCT four), HAVING sum(distinct a.four) = b.four, four::text ~)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'four', type: 'bigint' } }],
+      },
+      {
+        name: 'PA05 onek.four widened integer -> double precision (avg(four), sum(four))',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'four', type: 'double precision' } }],
+      },
+      {
+        name: 'PA06 onek.four dropped (count(four))',
+        dataset: 'onek',
+        changes: [{ dropField: { name: 'four' } }],
+      },
+      {
+        name: "PA07 onek.unique1 dropped (IN (SELECT unique1 FROM onek ...) inside tenk1's FILTER, which would then read tenk1.unique1)",
+        dataset: 'onek',
+        changes: [{ dropField: { name: 'unique1' } }],
+      },
+      {
+        name: 'PA08 onek.unique1 renamed to u1 (SELECT unique1 FROM onek inside a FILTER over tenk1, which has unique1)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'unique1', to: 'u1' } }],
+      },
+      {
+        name: 'PA09 tenk1.ten widened integer -> numeric (sum(1/ten) FILTER, GROUP BY ten, sum(unique1 order by ten, two))',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'ten', type: 'numeric' } }],
+      },
+      {
+        name: 'PA10 tenk1.thousand widened integer -> numeric (percentile_cont/percentile_disc, their arrays, a view over them)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'thousand', type: 'numeric' } }],
+      },
+      {
+        name: 'PA11 tenk1.thousand widened integer -> double precision (percentile_disc returns it)',
+        dataset: 'tenk1',
+        changes: [
+          { changeType: { field: 'thousand', type: 'double precision' } },
+        ],
+      },
+      {
+        name: "PA12 tenk1.string4 retyped name -> text (mode() WITHIN GROUP, rank(5,'AZZZZ',50) WITHIN GROUP (... string4 desc))",
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'string4', type: 'text' } }],
+      },
+      {
+        name: 'PA13 tenk1.unique1 widened integer -> bigint (variance(unique1::int4), correlated sublinks, IN (SELECT unique1 FROM onek))',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'unique1', type: 'bigint' } }],
+      },
+      {
+        name: 'PA14 tenk1.unique1 renamed to f1 (a name int4_tbl has: min(unique1) ... where unique1 > f1)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'unique1', to: 'f1' } }],
+      },
+      {
+        name: "PA15 tenk1 gains f1 (int4_tbl's name, read unqualified in a subquery over tenk1)",
+        dataset: 'tenk1',
+        changes: [{ addField: { name: 'f1', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PA16 tenk1.unique2 dropped (read through SELECT * under UNION ALL, max(unique2), i.unique2)',
+        dataset: 'tenk1',
+        changes: [{ dropField: { name: 'unique2' } }],
+      },
+      {
+        name: "PA17 int4_tbl.f1 renamed to unique1 (tenk1's name: unique1 > f1 in a subquery over tenk1)",
+        dataset: 'int4_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'unique1' } }],
+      },
+      {
+        name: "PA18 varchar_tbl.f1 retyped varchar(4) -> text (string_agg(distinct f1, ',' order by f1), f1::varchar(2), length(f1))",
+        dataset: 'varchar_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'text' } }],
+      },
+      {
+        name: 'PA19 bool_test.b3 retyped boolean -> text (BOOL_AND(b3), EVERY(NOT b3))',
+        dataset: 'bool_test',
+        changes: [{ changeType: { field: 'b3', type: 'text' } }],
+      },
+      {
+        name: 'PA20 t1.c renamed to z (a name t2 has: t1.* beside t2.z, SELECT * of the join)',
+        dataset: 't1',
+        changes: [{ renameField: { from: 'c', to: 'z' } }],
+      },
+      {
+        name: "PA21 t2.z renamed to c (t1's name: SELECT * of the join, t1.* beside t2.z)",
+        dataset: 't2',
+        changes: [{ renameField: { from: 'z', to: 'c' } }],
+      },
+      {
+        name: 'PA22 pagg_test.x widened integer -> double precision (string_agg(x::text), array_agg(x), array_agg(ARRAY[x]))',
+        dataset: 'pagg_test',
+        changes: [{ changeType: { field: 'x', type: 'double precision' } }],
+      },
+      {
+        name: 'PA23 pagg_test.y renamed to t (a name the subquery gives: AS t beside GROUP BY y)',
+        dataset: 'pagg_test',
+        changes: [{ renameField: { from: 'y', to: 't' } }],
+      },
+      {
+        name: 'PA24 agg_data_2k.g widened integer -> numeric (g/2 in GROUP BY, the select list and LATERAL)',
+        dataset: 'agg_data_2k',
+        changes: [{ changeType: { field: 'g', type: 'numeric' } }],
+      },
+      {
+        name: 'PA25 agg_data_2k.g renamed to a (the name r(a) gives beside LATERAL)',
+        dataset: 'agg_data_2k',
+        changes: [{ renameField: { from: 'g', to: 'a' } }],
+      },
+    ],
+  },
+  {
     name: 'adversarial20_min',
     dir: path.join(__dirname, 'adversarial20_min'),
     migrations: [

@@ -1,0 +1,1 @@
+SELECT avg(four) AS avg_1 FROM onek;

@@ -1,0 +1,1 @@
+SELECT avg(gpa) AS avg_3_4 FROM ONLY student;

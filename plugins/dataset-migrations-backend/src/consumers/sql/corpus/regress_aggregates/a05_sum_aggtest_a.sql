@@ -1,0 +1,1 @@
+SELECT sum(a) AS sum_198 FROM aggtest;

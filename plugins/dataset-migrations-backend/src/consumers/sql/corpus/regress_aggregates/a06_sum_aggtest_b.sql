@@ -1,0 +1,1 @@
+SELECT sum(b) AS avg_431_773 FROM aggtest;

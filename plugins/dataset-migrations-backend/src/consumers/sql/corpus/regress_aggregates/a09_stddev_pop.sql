@@ -1,0 +1,1 @@
+SELECT stddev_pop(b) FROM aggtest;

@@ -1,0 +1,1 @@
+SELECT stddev_samp(b::numeric) FROM aggtest;

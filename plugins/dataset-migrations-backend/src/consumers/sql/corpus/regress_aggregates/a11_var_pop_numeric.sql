@@ -1,0 +1,1 @@
+SELECT var_pop(b::numeric) FROM aggtest;

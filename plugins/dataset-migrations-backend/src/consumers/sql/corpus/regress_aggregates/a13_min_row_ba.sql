@@ -1,0 +1,1 @@
+SELECT min(row(b,a)) FROM aggtest;

@@ -1,0 +1,1 @@
+SELECT corr(b, a) FROM aggtest;

@@ -1,0 +1,1 @@
+SELECT count(DISTINCT four) AS cnt_4 FROM onek;

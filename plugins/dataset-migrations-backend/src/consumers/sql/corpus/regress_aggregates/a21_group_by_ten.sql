@@ -1,0 +1,2 @@
+select ten, count(*), sum(four) from onek
+group by ten order by ten;

@@ -1,0 +1,2 @@
+select ten, count(four), sum(DISTINCT four) from onek
+group by ten order by ten;

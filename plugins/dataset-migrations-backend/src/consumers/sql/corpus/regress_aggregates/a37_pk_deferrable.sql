@@ -1,0 +1,2 @@
+-- Cannot optimize when PK is deferrable
+select * from t3 group by a,b,c;

@@ -1,0 +1,1 @@
+select min(v) from bytea_test_table;
