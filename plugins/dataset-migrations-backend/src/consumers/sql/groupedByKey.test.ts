@@ -96,6 +96,14 @@ describe('keyDependentReads', () => {
       'o',
       ['o.name'],
     ],
+    // Round 35: an aggregate in a subquery reading a column of its own, or
+    // an unqualified one, is the subquery's, not the outer query's (on
+    // PostgreSQL 18 through a view: "subquery uses ungrouped column").
+    [
+      'SELECT o.id FROM orders o GROUP BY o.id HAVING EXISTS (SELECT 1 FROM items i GROUP BY i.k HAVING sum(i.qty + o.total) > 1)',
+      'o',
+      ['o.total'],
+    ],
   ])('finds what %s reads through the key', (sql, alias, expected) => {
     expect(dependent(sql, [alias as string])).toEqual(expected);
   });
@@ -123,6 +131,11 @@ describe('keyDependentReads', () => {
     // A whole row aggregated, or another relation's under the same name.
     'SELECT o.id, count(o), array_agg(o) FROM orders o GROUP BY o.id',
     'SELECT o.id, (SELECT to_jsonb(o) FROM items o LIMIT 1) FROM orders o GROUP BY o.id',
+    // Round 35: an aggregate in a subquery of the outer query's columns alone
+    // is the outer query's (PostgreSQL's aggregates.sql).
+    'SELECT o.id, sum(DISTINCT o.total) FROM orders o GROUP BY o.id HAVING EXISTS (SELECT 1 FROM orders b WHERE sum(DISTINCT o.total) = b.total)',
+    'SELECT o.id, (SELECT max(o.total) FILTER (WHERE o.name <> $$x$$) FROM items i LIMIT 1) FROM orders o GROUP BY o.id',
+    'SELECT o.id FROM orders o GROUP BY o.id HAVING EXISTS (SELECT 1 FROM items i GROUP BY i.k HAVING max(o.total) > count(qty))',
   ])('leaves %s alone', sql => {
     expect(dependent(sql)).toEqual([]);
   });

@@ -270,7 +270,12 @@ export function keyDependentReads(
     const n = node as Node;
     // A grouped column may be read anywhere, in a subquery too.
     if (groupedKinds.has(kindOf(n)) && grouped.has(shapeOf(n))) return;
-    if (n.FuncCall && !inner && isAggregateCall(n.FuncCall)) return;
+    if (
+      n.FuncCall &&
+      isAggregateCall(n.FuncCall) &&
+      (!inner || outerAggregate(n.FuncCall, shadowed))
+    )
+      return;
     if (n.ColumnRef) {
       const parts: Node[] = n.ColumnRef.fields ?? [];
       const qualifier =
@@ -299,6 +304,37 @@ export function keyDependentReads(
       return;
     }
     for (const value of Object.values(n)) walk(value, shadowed, inner);
+  };
+  // An aggregate in a subquery whose columns are all the outer query's
+  // (`sum(a.four)` where `a` is the dataset's alias outside) is the outer
+  // query's aggregate, as PostgreSQL takes it: what it reads is aggregated. One
+  // reading a column of the subquery's own, or one unqualified, is the
+  // subquery's (found by round 35: `HAVING EXISTS (SELECT 1 FROM onek b WHERE
+  // sum(DISTINCT a.four) = b.four)`).
+  const outerAggregate = (call: Node, shadowed: ReadonlySet<string>) => {
+    const refs: Node[] = [];
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        const n = node as Node;
+        if (n.ColumnRef) refs.push(n.ColumnRef);
+        else if (!n.SelectStmt) Object.values(n).forEach(collect);
+      }
+    };
+    collect([call.args, call.agg_order, call.agg_filter]);
+    return (
+      refs.length > 0 &&
+      refs.every(ref => {
+        const parts: Node[] = ref.fields ?? [];
+        const qualifier =
+          parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
+        return (
+          qualifier !== undefined &&
+          datasetAliases.has(qualifier) &&
+          !shadowed.has(qualifier)
+        );
+      })
+    );
   };
   const none = new Set<string>();
   for (const item of select.targetList ?? [])
