@@ -410,7 +410,7 @@ function pluralOf(word: string): string {
  * own, and any other word whose plural it is (Rails' `Leave`, Laravel's
  * `Leaf`), since a class may be spelled either way.
  */
-function singularsOf(word: string): string[] {
+export function singularsOf(word: string): string[] {
   return inflected(word, lower => {
     if (UNCOUNTABLE.has(lower)) return [lower];
     const found: string[] = [];

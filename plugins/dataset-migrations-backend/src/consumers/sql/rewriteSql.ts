@@ -41,6 +41,7 @@ import { rewriteDbtSources } from './dbtSources';
 import { wholeRowsInCode, type CodeWholeRowReads } from './codeQueries';
 import {
   capturesDataset,
+  referencesByInference,
   catalogReadsIn,
   tableStatementsIn,
 } from './tableStatements';
@@ -131,6 +132,7 @@ export function fileMentionsDataset(
   return (
     mentionsDataset(code, target) ||
     capturesDataset(code, target) ||
+    referencesByInference(code, target) ||
     lookupWordPattern(target.table, 'i').test(code) ||
     modelClassNames(target.table).some(
       name =>

@@ -354,6 +354,38 @@ describe('statements that need the dataset to be a table, in code', () => {
       "Schema::table('orders', function (Blueprint $table) {\n    $table->integer('priority')->nullable();\n});\n",
       'orders_v<N>',
     ],
+    // Round 35: the table a key constrains inferred from its column or
+    // model, and TypeORM's and knex's own spellings.
+    [
+      'database/migrations/2026_12_07_lines.php',
+      "Schema::create('lines', function (Blueprint $table) {\n    $table->foreignId('order_id')->nullable()->constrained()->cascadeOnDelete();\n});\n",
+      'orders_v<N>',
+    ],
+    [
+      'database/migrations/2026_12_07_refunds.php',
+      "Schema::create('refunds', function (Blueprint $table) {\n    $table->foreignIdFor(\\App\\Models\\Order::class)->constrained();\n});\n",
+      'orders_v<N>',
+    ],
+    [
+      'db/migrate/20261207_create_refunds.rb',
+      'create_table :refunds do |t|\n  t.references :order, null: false, foreign_key: true\nend\n',
+      'orders_v<N>',
+    ],
+    [
+      'db/migrate/20261207_add_order_to_notes.rb',
+      'add_reference :notes, :order, foreign_key: { on_delete: :cascade }\n',
+      'orders_v<N>',
+    ],
+    [
+      'src/migrations/1702_drop.ts',
+      'await queryRunner.dropTable("orders");\n',
+      'orders_v<N>',
+    ],
+    [
+      'migrations/20261207_lines.js',
+      "exports.up = knex => knex.schema.createTable('lines', t => { t.bigInteger('order_id').references('orders.id'); });\n",
+      'orders_v<N>',
+    ],
     [
       'restore.sh',
       'pg_restore --data-only -d shop -t orders dump.fc',
@@ -441,6 +473,23 @@ describe('statements that need the dataset to be a table, in code', () => {
       'alter table(:orders, prefix: "billing") do\n  add :x, :text\nend\n',
     ],
     ['app/Events.php', "$emitter->on('orders', fn ($e) => log($e));"],
+    [
+      'database/migrations/2_a.php',
+      "$table->foreignId('order_id')->constrained('purchases'); // orders",
+    ],
+    [
+      'database/migrations/3_a.php',
+      "$table->foreignId('order_line_id')->constrained(); // orders",
+    ],
+    [
+      'db/migrate/2_a.rb',
+      't.references :order, foreign_key: { to_table: :purchases } # orders',
+    ],
+    ['db/migrate/3_a.rb', 't.references :order, index: true # orders'],
+    [
+      'migrations/2.js',
+      "t.bigInteger('order_id').references('orders_archive.id'); // orders",
+    ],
     [
       'database/migrations/1_a.php',
       "Schema::table('orders_archive', fn ($t) => $t->text('x')); // orders",

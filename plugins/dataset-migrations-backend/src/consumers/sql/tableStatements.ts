@@ -15,6 +15,7 @@ import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import {
   modelClassNames,
+  singularsOf,
   ormClassesOf,
   ORM_CONFLICT_CONSTRAINT,
   ormUpsertPattern,
@@ -68,6 +69,52 @@ const TABLE_EXISTS: CodeTableStatement =
 
 const LOADER: CodeTableStatement =
   'a loader told to replace the table (pgloader WITH truncate, dlt replace, ogr2ogr -overwrite, Singer overwrite…)';
+
+/**
+ * The rest of a Laravel column's chain up to `constrained()` with no table
+ * given (`->nullable()->constrained()`, `->constrained(null, 'id')`).
+ */
+const LARAVEL_CONSTRAINED = String.raw`(?:\s*->\s*(?!constrained\b)\w+\s*\([^)]*\))*\s*->\s*constrained\s*\(\s*(?:\)|null\b)`;
+
+/**
+ * `table`'s singular in snake case, as ORMs infer a table back from a key's
+ * name (`order` for `orders`, `order_line` for `order_lines`): Laravel's
+ * `foreignId('order_id')->constrained()`, Rails' `t.references :order,
+ * foreign_key: true`. Escaped, as alternatives.
+ */
+function snakeSingulars(table: string): string {
+  const words = table.split('_');
+  const last = words.pop() ?? '';
+  return singularsOf(last)
+    .map(singular => escapeRegExp([...words, singular].join('_')))
+    .join('|');
+}
+
+/**
+ * A foreign key to `table` that names only its singular, the ORM inferring the
+ * table: Laravel's `foreignId('order_id')->constrained()`, Rails'
+ * `t.references :order, foreign_key: true` and `add_reference :line_items,
+ * :order, foreign_key: { on_delete: :cascade }`.
+ */
+function inferredReferences(table: string): string {
+  const singulars = snakeSingulars(table);
+  return [
+    String.raw`\bforeignId\s*\(\s*['"](?:${singulars})_id['"]\s*\)${LARAVEL_CONSTRAINED}`,
+    String.raw`\b(?:references|belongs_to|add_reference\s*\(?\s*:\w+\s*,)\s*\(?\s*:(?:${singulars})\b[^\n]*?\bforeign_key:\s*(?:true\b|\{(?![^}\n]*\bto_table:))`,
+  ].join('|');
+}
+
+/**
+ * Whether `code` makes a foreign key to the dataset naming only its singular
+ * (see inferredReferences): such a file names no table, yet its `REFERENCES`
+ * fails once the name is a view.
+ */
+export function referencesByInference(
+  code: string,
+  target: DatasetTarget,
+): boolean {
+  return new RegExp(inferredReferences(target.table)).test(code);
+}
 
 /** Rails' primary-key lookups: the catalog's key and sequence of a table. */
 const RAILS_KEY_LOOKUP = 'reset_pk_sequence!|pk_and_sequence_for';
@@ -773,6 +820,17 @@ function patterns(
           // `->references('id')->on('orders')`.
           `\\bSchema\\s*::\\s*(?:table|drop|dropIfExists|rename)\\s*\\(\\s*${quotedName}`,
           `->\\s*references\\s*\\([^)]*\\)\\s*->\\s*on\\s*\\(\\s*${quotedName}|->\\s*constrained\\s*\\(\\s*${quotedName}`,
+          // Laravel infers the table a key constrains from its column
+          // (`foreignId('order_id')->constrained()`) or its model
+          // (`foreignIdFor(Order::class)->constrained()`); TypeORM's and knex's
+          // own spellings (`queryRunner.dropTable("orders")`,
+          // `.references('orders.id')`).
+          inferredReferences(target.table),
+          `\\bforeignIdFor\\s*\\(\\s*(?:\\\\?[\\w\\\\]*\\\\)?(?:${
+            modelClassNames(target.table).map(escapeRegExp).join('|') || '(?!)'
+          })::class\\b[^)]*\\)${LARAVEL_CONSTRAINED}`,
+          `\\bqueryRunner\\s*\\.\\s*dropTable\\s*\\(\\s*${quotedName}`,
+          `\\.\\s*references\\s*\\(\\s*\\\\?['"]${name}\\s*\\.\\s*\\w+\\\\?['"]`,
           // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
           `<\\s*(?:addColumn|createIndex|addForeignKeyConstraint|addUniqueConstraint|addPrimaryKey|renameColumn|dropColumn|modifyDataType|addNotNullConstraint|dropNotNullConstraint|addDefaultValue)\\b[^>]*?\\b(?:baseTableName|tableName)\\s*=\\s*${quotedName}`,
           `\\breferencedTableName\\s*[=:]\\s*${quotedName}`,
