@@ -988,6 +988,86 @@ describe('variants found by round 33c', () => {
     expect(found.message).toContain('refuses writes');
   });
 
+  // Round 35: a model writes wherever the app saves through it, which no
+  // call pattern follows (`$song->save()`, `Repo.insert`, an association's
+  // `create!`): its declaration goes to a person.
+  it.each([
+    [
+      'app/models/order.rb',
+      'class Order < ApplicationRecord\n  has_many :lines\nend\n',
+    ],
+    [
+      'app/Models/Order.php',
+      "<?php\nclass Order extends Model\n{\n    protected $fillable = ['qty'];\n}\n",
+    ],
+    [
+      'lib/shop/order.ex',
+      'defmodule Shop.Order do\n  use Ecto.Schema\n  schema "orders" do\n    field :qty, :integer\n  end\nend\n',
+    ],
+    [
+      'shop/models.py',
+      'class Order(models.Model):\n    qty = models.IntegerField()\n\n    class Meta:\n        db_table = "orders"\n',
+    ],
+    [
+      'src/entity/Order.ts',
+      '@Entity("orders")\nexport class Order {\n  @PrimaryColumn() id: number;\n}\n',
+    ],
+    [
+      'Models/Order.cs',
+      '[Table("orders")]\npublic class Order\n{\n    public int Id { get; set; }\n}\n',
+    ],
+  ])('%s, a model of a renamed dataset, goes to a person', (path, content) => {
+    const found = assess(path, content, renamed);
+    expect(found.needsTable).toBe(true);
+    expect(found.message).toContain(
+      'every save, create or delete through this model',
+    );
+    // Not where the dataset is not renamed.
+    const widen = consumerMapping(source, [
+      { changeType: { field: 'qty', type: 'bigint' } },
+    ]);
+    expect(assess(path, content, widen).message ?? '').not.toContain(
+      'every save, create or delete',
+    );
+  });
+
+  it('a Django model named as the table’s last word, of a renamed dataset, goes to a person', () => {
+    const shopOrder = { ...target, table: 'shop_order' };
+    const content =
+      'from django.db import models\n\nclass Order(models.Model):\n    qty = models.IntegerField()\n';
+    const result = rewriteSqlFile(
+      { path: 'shop/models.py', content },
+      shopOrder,
+      consumerMapping(source, [], renamedRelation(shopOrder, 'shop_purchase')),
+    );
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.impact.problem?.message).toContain(
+      'every save, create or delete through this model',
+    );
+  });
+
+  it.each([
+    [
+      'a read-only model',
+      'app/models/order.rb',
+      'class Order < ApplicationRecord\n  def readonly?\n    true\n  end\nend\n',
+    ],
+    [
+      'a class of the same name with no base',
+      'src/dto.ts',
+      'export class Order {\n  id: number;\n}\nconst q = "SELECT id FROM orders";\n',
+    ],
+    [
+      'another Django model',
+      'shop/models.py',
+      'class OrderLine(models.Model):\n    order = models.ForeignKey("Order", on_delete=models.CASCADE)\n',
+    ],
+  ])('not %s', (_, path, content) => {
+    expect(assess(path, content, renamed).message ?? '').not.toContain(
+      'every save, create or delete',
+    );
+  });
+
   it('leaves a reader of a renamed dataset to its rewrite', () => {
     expect(
       assess('jobs/read.py', 'cur.execute("SELECT id FROM orders")\n', renamed)

@@ -47,6 +47,7 @@ export type CodeTableStatement =
   | 'change-data capture of the table by name (Debezium, Flink CDC, wal2json)'
   | 'a write with session_replication_role = replica'
   | 'a write to the old name of the renamed dataset'
+  | 'a model of the renamed dataset, whose saves write its old name'
   | 'pg_repack'
   | 'a framework’s test for a table of the name (Rails’ table_exists?, Laravel’s hasTable, Django’s table_names(), JDBC’s getTables of TABLE, Liquibase’s tableExists)';
 
@@ -63,6 +64,8 @@ const REPLICA_WRITE: CodeTableStatement =
   'a write with session_replication_role = replica';
 const RENAMED_WRITE: CodeTableStatement =
   'a write to the old name of the renamed dataset';
+const RENAMED_MODEL: CodeTableStatement =
+  'a model of the renamed dataset, whose saves write its old name';
 
 const TABLE_EXISTS: CodeTableStatement =
   'a framework’s test for a table of the name (Rails’ table_exists?, Laravel’s hasTable, Django’s table_names(), JDBC’s getTables of TABLE, Liquibase’s tableExists)';
@@ -114,6 +117,34 @@ export function referencesByInference(
   target: DatasetTarget,
 ): boolean {
   return new RegExp(inferredReferences(target.table)).test(code);
+}
+
+/**
+ * Declarations of an ORM model of the dataset: a class `mapped` to it with a
+ * base class (`class Order < ApplicationRecord`, `class Order extends Model`,
+ * `class Order(Base):`) or an entity annotation (`@Entity("orders")`,
+ * `[Table("orders")]`), an Ecto `schema "orders"`, or a Django model named as
+ * the table's last word (`class Order(models.Model)` for `shop_order`).
+ */
+function modelDeclarations(target: DatasetTarget, mapped: string[]): string {
+  const classes =
+    mapped
+      .filter(m => /^[A-Z]/.test(m))
+      .map(escapeRegExp)
+      .join('|') || '(?!)';
+  const modifiers = String.raw`(?:(?:export|default|public|abstract|final|sealed|partial|data|open)\s+)*`;
+  const word = target.table.slice(target.table.lastIndexOf('_') + 1);
+  const django = /^[a-z0-9]+$/.test(word)
+    ? [...word]
+        .map(c => (/[a-z]/.test(c) ? `[${c.toUpperCase()}${c}]` : c))
+        .join('')
+    : '(?!)';
+  return [
+    String.raw`^[ \t]*${modifiers}class\s+(?:${classes})\b[^\n{]*?(?:<|\bextends\b|\()`,
+    String.raw`(?:@Entity|@Table|\[Table)\b[^\n]*\n(?:[ \t]*(?:@|\[)[^\n]*\n)*[ \t]*${modifiers}class\s+(?:${classes})\b`,
+    String.raw`\bschema\s*\(?\s*"${escapeRegExp(target.table)}"`,
+    String.raw`^[ \t]*class\s+${django}\s*\([^)\n]*\bModel\b`,
+  ].join('|');
 }
 
 /** Rails' primary-key lookups: the catalog's key and sequence of a table. */
@@ -982,6 +1013,16 @@ function patterns(
       ],
     );
   }
+  // A model of the renamed dataset writes its old name wherever the app saves,
+  // creates or deletes through it (`$song->save()`, `Repo.insert`, an
+  // association's `create!`), which no pattern of a call can follow: its
+  // declaration goes to a person (found by round 35 in Laravel, Ecto and Rails
+  // apps, handed to the agent after the cut-over). Not a read-only one.
+  if (mapping.renamedTo && !/\bdef\s+readonly\?\s*(?:;|\n)\s*true\b/.test(text))
+    found.push([
+      RENAMED_MODEL,
+      new RegExp(modelDeclarations(target, mapped), 'gm'),
+    ]);
   found.push([
     'pg_repack',
     new RegExp(
@@ -1312,6 +1353,8 @@ function instead(
       return `SQLAlchemy reflects tables only unless told views=True (MetaData.reflect, automap's prepare, DeferredReflection), and a view has no primary key: automap maps no class of ${t} (Base.classes.${t} is gone, ${t}_v1 and ${t}_v2 appear) and a reflected class without a declared key fails to map ("could not assemble any primary key columns"): declare the class (__tablename__ = "${t}") with its primary key (id = Column(…, primary_key=True)), and reflect with views=True`;
     case JDBC_CONNECTOR:
       return `a Kafka Connect JDBC connector looks its tables up by table.types, TABLE by default, and finds none once ${t} is a view: the sink stops ("table is missing and auto-creation is disabled", or with auto.create runs CREATE TABLE ${t}, "relation already exists") and the source reads no more of it: add table.types: TABLE,VIEW to its config`;
+    case RENAMED_MODEL:
+      return `from the cut-over the old name ${t} keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only"), so every save, create or delete through this model fails from then, wherever the app makes it, and the new name does not exist before then: stop the app's writes for the cut-over and deploy the model mapped to the new name right after, or keep the name`;
     case RENAMED_WRITE:
       return `from the cut-over the old name ${t} keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only"), and the new name does not exist before then: stop this writer for the cut-over and deploy it writing the new name right after, or keep the name`;
     case REPLICA_WRITE:
