@@ -47,6 +47,8 @@ const services: Record<string, string> = {
     'let rows = client.query("SELECT customer, amount FROM orders", &[])?;\n',
   Makefile:
     'totals:\n\tpsql "$$DATABASE_URL" -c "SELECT customer, amount FROM orders"\n',
+  Jenkinsfile:
+    'sh \'psql "$DATABASE_URL" -c "SELECT customer, amount FROM orders"\'\n',
   'grafana/orders.json':
     '{"targets": [{"rawSql": "SELECT customer, amount FROM orders"}]}\n',
 };
@@ -54,6 +56,9 @@ const notCode: Record<string, string> = {
   'README.md': 'Reads `SELECT customer, amount FROM orders` every night.\n',
   'fixtures/orders.csv': 'id,customer,amount\n1,ada,10\n',
   'package-lock.json': '{"name": "orders", "amount": 1}\n',
+  'pnpm-lock.yaml': 'orders: {amount: 1}\n',
+  'vendor/github.com/acme/orm/query.go': 'q := "SELECT amount FROM orders"\n',
+  'web/dist/app.bundle.js': 'const q = "SELECT amount FROM orders";\n',
 };
 
 describe('a consumer written in any language', () => {
@@ -111,6 +116,21 @@ describe('a consumer file larger than the rewriter reads', () => {
     ).href;
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('counts its size in bytes, as the readers do', () => {
+    // 600,000 characters of two and three bytes: 1.4 MiB.
+    const wide = `-- ${'é'.repeat(300_000)}${'日'.repeat(
+      300_000,
+    )}\nSELECT customer, amount FROM orders;\n`;
+    expect(wide.length).toBeLessThan(1024 * 1024);
+    const { impact, results } = assessConsumer(
+      [{ path: 'reports/wide.sql', content: wide }],
+      orders,
+      dropAmount,
+    );
+    expect(impact.status).toBe('needs-decision');
+    expect(results[0].impact.problem?.message).toMatch(/is 1\.4 MiB/);
+  });
 
   it('goes to a person where it names the dataset, and is left out where it does not', async () => {
     const { files } = await new LocalGitRepositoryReader(

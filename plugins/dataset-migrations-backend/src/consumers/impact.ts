@@ -91,11 +91,9 @@ export function assessConsumer(
   mapping: ConsumerMapping,
 ): ConsumerAssessment {
   // A file larger than the rules read is looked at for the dataset's names only.
-  const tooLarge = files.filter(f => f.content.length > MAX_SCANNED_BYTES);
+  const tooLarge = files.filter(isTooLarge);
   const readable =
-    tooLarge.length === 0
-      ? files
-      : files.filter(f => f.content.length <= MAX_SCANNED_BYTES);
+    tooLarge.length === 0 ? files : files.filter(f => !isTooLarge(f));
   // The project's own models and sources decide what its ref() and source() name.
   const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(readable) };
   const results = [
@@ -126,7 +124,7 @@ function tooLargeToRead(
   target: DatasetTarget,
 ): RewrittenFile | undefined {
   if (!fileMentionsDataset(file, target)) return undefined;
-  const size = (file.content.length / (1024 * 1024)).toFixed(1);
+  const size = (Buffer.byteLength(file.content) / (1024 * 1024)).toFixed(1);
   const message = `${file.path} names ${
     target.table
   } and is ${size} MiB, more than the ${
@@ -146,6 +144,14 @@ function tooLargeToRead(
       problem: { message },
     },
   };
+}
+
+/** Larger than the rules read, in bytes as the readers count (a UTF-16 unit is 1–3). */
+function isTooLarge(file: ChangedFile): boolean {
+  return (
+    file.content.length * 3 > MAX_SCANNED_BYTES &&
+    Buffer.byteLength(file.content) > MAX_SCANNED_BYTES
+  );
 }
 
 /** The files that read the dataset, each with what the rewriter makes of it. */

@@ -51,28 +51,30 @@ export function repositoryUrlFromSourceLocation(
  */
 const CODE_EXTENSIONS = [
   // SQL and its templates.
-  'sql psql pgsql hql ddl dml j2 jinja jinja2 tpl tmpl erb',
+  'sql psql pgsql hql ddl dml sqlx j2 jinja jinja2 tpl tmpl erb',
   // Languages.
   'py ipynb r rmd jl scala sc java kt kts groovy go rb rake php cs fs vb ex exs',
   'rs c h cc cpp hpp swift dart lua pl pm clj ts tsx mts cts js jsx mjs cjs sh',
-  'bash zsh',
+  'bash zsh ps1 mk gradle',
   // Configuration.
   'yml yaml json toml ini cfg conf properties xml env tf hcl prisma',
 ].flatMap(line => line.split(' '));
 /**
  * Files worth scanning: by extension, or by a name that runs commands
- * (`Makefile`, `Dockerfile`, `Procfile`, `Rakefile`, `Justfile`) or holds
- * settings (`.env`, `.env.production`). Not lock files and minified bundles,
- * which are generated.
+ * (`Makefile`, `Dockerfile.prod`, `Jenkinsfile`, `Procfile`…) or holds
+ * settings (`.env`, `.env.production`). Not lock files, minified bundles and
+ * what a build or a package manager puts in the tree (`dist/`, `vendor/`,
+ * `node_modules/`), which are generated or others' code: an installed dbt
+ * package (`dbt_packages/`) is read, since models render with it.
  */
 const SCANNED_FILE = new RegExp(
   String.raw`(?:\.(?:${CODE_EXTENSIONS.join(
     '|',
-  )})|(?:^|/)(?:Makefile|Dockerfile|Procfile|Rakefile|Justfile|\.env(?:\.[\w.-]+)?))$`,
+  )})|(?:^|/)(?:(?:GNU)?[Mm]akefile|(?:Docker|Container)file(?:\.[\w.-]+)?|Jenkinsfile|Procfile|Rakefile|Justfile|\.env(?:\.[\w.-]+)?))$`,
   'i',
 );
 const GENERATED_FILE =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|[^/]+\.min\.js)$/i;
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+\.(?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\//i;
 
 /** Whether the file at `path` is read for what it may run on a table. */
 export function isScannedFile(path: string): boolean {

@@ -104,6 +104,12 @@ describe('keyDependentReads', () => {
       'o',
       ['o.total'],
     ],
+    // A subquery inside it may read the inner query's own columns.
+    [
+      'SELECT o.id FROM orders o GROUP BY o.id HAVING (SELECT sum(o.total * (SELECT i.qty)) FROM items i) > 0',
+      'o',
+      ['o.total'],
+    ],
   ])('finds what %s reads through the key', (sql, alias, expected) => {
     expect(dependent(sql, [alias as string])).toEqual(expected);
   });

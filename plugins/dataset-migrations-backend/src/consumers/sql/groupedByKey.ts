@@ -313,16 +313,21 @@ export function keyDependentReads(
   // sum(DISTINCT a.four) = b.four)`).
   const outerAggregate = (call: Node, shadowed: ReadonlySet<string>) => {
     const refs: Node[] = [];
+    // A subquery in its arguments may read its own relations' columns there,
+    // which makes it the inner query's: not followed, so not the outer's.
+    let subquery = false;
     const collect = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(collect);
       else if (node && typeof node === 'object') {
         const n = node as Node;
         if (n.ColumnRef) refs.push(n.ColumnRef);
-        else if (!n.SelectStmt) Object.values(n).forEach(collect);
+        else if (n.SelectStmt) subquery = true;
+        else Object.values(n).forEach(collect);
       }
     };
     collect([call.args, call.agg_order, call.agg_filter]);
     return (
+      !subquery &&
       refs.length > 0 &&
       refs.every(ref => {
         const parts: Node[] = ref.fields ?? [];

@@ -377,6 +377,21 @@ describe('statements that need the dataset to be a table, in code', () => {
       'orders_v<N>',
     ],
     [
+      'database/migrations/2026_12_07_notes.php',
+      "$table->foreignUuid('order_id')->comment(sprintf('%s', 'x'))->constrained(column: 'id');\n",
+      'orders_v<N>',
+    ],
+    [
+      'db/migrate/20261207_create_lines.rb',
+      'create_table :lines do |t|\n  t.references "order",\n    null: false,\n    :foreign_key => true\nend\n',
+      'orders_v<N>',
+    ],
+    [
+      'db/migrate/20261207_add_order_to_tags.rb',
+      'add_belongs_to :tags, :order, foreign_key: true\n',
+      'orders_v<N>',
+    ],
+    [
       'src/migrations/1702_drop.ts',
       'await queryRunner.dropTable("orders");\n',
       'orders_v<N>',
@@ -486,6 +501,10 @@ describe('statements that need the dataset to be a table, in code', () => {
       't.references :order, foreign_key: { to_table: :purchases } # orders',
     ],
     ['db/migrate/3_a.rb', 't.references :order, index: true # orders'],
+    [
+      'db/migrate/4_a.rb',
+      'create_table :lines do |t|\n  t.references :order\n  t.references :customer, foreign_key: true\nend # orders\n',
+    ],
     [
       'migrations/2.js',
       "t.bigInteger('order_id').references('orders_archive.id'); // orders",
@@ -2040,12 +2059,6 @@ describe('tests for a table of the name that leave views out', () => {
       ':orders_archive',
     ],
     [
-      'Rails’ table_exists? of the model',
-      'app/jobs/totals_job.rb',
-      'class Order < ApplicationRecord\nend\nreturn unless Order.table_exists?\n',
-      'Customer.table_exists?',
-    ],
-    [
       'Rails’ tables list',
       'lib/tasks/check.rake',
       'abort "no orders" unless ActiveRecord::Base.connection.tables.include?("orders")\n',
@@ -2092,7 +2105,7 @@ describe('tests for a table of the name that leave views out', () => {
     expect({ code, status }).toEqual({ code, status: 'needs-decision' });
     expect(message).toContain('leave views out');
     const elsewhere = code.replace(
-      /:orders\b(?!_)|Order\.table_exists\?|"orders"|'orders'|tableName="orders"/,
+      /:orders\b(?!_)|"orders"|'orders'|tableName="orders"/,
       other,
     );
     expect(elsewhere).not.toBe(code);
@@ -2106,6 +2119,21 @@ describe('tests for a table of the name that leave views out', () => {
   });
 
   it.each([
+    [
+      'a Rails model’s own table_exists?, which views pass',
+      'app/jobs/totals_job.rb',
+      'class Order < ApplicationRecord\nend\nreturn unless Order.table_exists?\n',
+    ],
+    [
+      'Django’s introspection told to list views by position',
+      'reports/totals.py',
+      'if "orders" in connection.introspection.table_names(None, True):\n    run()\n',
+    ],
+    [
+      'a Liquibase tableExists in a changeset that runs once',
+      'db/changelog/master.xml',
+      '<changeSet id="1" author="ada">\n  <preConditions onFail="MARK_RAN"><not><tableExists tableName="orders"/></not></preConditions>\n  <createTable tableName="orders"><column name="id" type="bigint"/></createTable>\n</changeSet>\n',
+    ],
     [
       'knex’s hasTable, which any relation passes',
       'src/load.ts',
@@ -2129,4 +2157,20 @@ describe('tests for a table of the name that leave views out', () => {
   ])('not %s', (_, path, code) => {
     expect(assess(code, none, path).message).not.toContain('leave views out');
   });
+});
+
+it('reads a foreign key inferred from a key’s name as the default schema’s table', () => {
+  // Laravel and Rails infer `orders` of the connection's schema: not a
+  // dataset of another schema.
+  const code =
+    "Schema::create('lines', function (Blueprint $table) {\n    $table->foreignId('order_id')->constrained();\n});\n";
+  const elsewhere = rewriteSqlFile(
+    { path: 'database/migrations/2026_12_07_lines.php', content: code },
+    { ...target, schema: 'analytics' },
+    none,
+  );
+  expect(elsewhere.status).toBe('unaffected');
+  expect(
+    assess(code, none, 'database/migrations/2026_12_07_lines.php').status,
+  ).toBe('needs-decision');
 });

@@ -75,9 +75,10 @@ const LOADER: CodeTableStatement =
 
 /**
  * The rest of a Laravel column's chain up to `constrained()` with no table
- * given (`->nullable()->constrained()`, `->constrained(null, 'id')`).
+ * given (`->nullable()->constrained()`, `->constrained(null, 'id')`,
+ * `->constrained(column: 'id')`), its calls' arguments one level deep.
  */
-const LARAVEL_CONSTRAINED = String.raw`(?:\s*->\s*(?!constrained\b)\w+\s*\([^)]*\))*\s*->\s*constrained\s*\(\s*(?:\)|null\b)`;
+const LARAVEL_CONSTRAINED = String.raw`(?:\s*->\s*(?!constrained\b)\w+\s*\((?:[^()]|\([^()]*\))*\))*\s*->\s*constrained\s*\(\s*(?:\)|null\b|(?!table\s*:)\w+\s*:)`;
 
 /**
  * `table`'s singular in snake case, as ORMs infer a table back from a key's
@@ -99,11 +100,15 @@ function snakeSingulars(table: string): string {
  * `t.references :order, foreign_key: true` and `add_reference :line_items,
  * :order, foreign_key: { on_delete: :cascade }`.
  */
-function inferredReferences(table: string): string {
-  const singulars = snakeSingulars(table);
+function inferredReferences(target: DatasetTarget): string {
+  // Both infer a table of the default schema.
+  if (target.schema !== 'public') return '(?!)';
+  const singulars = snakeSingulars(target.table);
+  // Rails' options, over lines too, up to the next column or statement.
+  const options = String.raw`(?:(?!\b(?:t|end)\b[.\s]|;)[\s\S]){0,400}?`;
   return [
-    String.raw`\bforeignId\s*\(\s*['"](?:${singulars})_id['"]\s*\)${LARAVEL_CONSTRAINED}`,
-    String.raw`\b(?:references|belongs_to|add_reference\s*\(?\s*:\w+\s*,)\s*\(?\s*:(?:${singulars})\b[^\n]*?\bforeign_key:\s*(?:true\b|\{(?![^}\n]*\bto_table:))`,
+    String.raw`\bforeign(?:Id|Uuid|Ulid)\s*\(\s*['"](?:${singulars})_id['"]\s*\)${LARAVEL_CONSTRAINED}`,
+    String.raw`\b(?:references|belongs_to|add_(?:reference|belongs_to)\s*\(?\s*:\w+\s*,)\s*\(?\s*(?::(?:${singulars})\b|["'](?:${singulars})["'])${options}(?:\bforeign_key:|:foreign_key\s*=>)\s*(?:true\b|\{(?![^}]*\bto_table\b))`,
   ].join('|');
 }
 
@@ -116,7 +121,7 @@ export function referencesByInference(
   code: string,
   target: DatasetTarget,
 ): boolean {
-  return new RegExp(inferredReferences(target.table)).test(code);
+  return new RegExp(inferredReferences(target)).test(code);
 }
 
 /**
@@ -245,34 +250,28 @@ function catalogReads(name: string): string {
 /**
  * Tests for a table of the name that leave views out, which answer false from
  * the cut-over, silently (a guard skips its work, a migration it guards runs
- * CREATE TABLE). Rails' `table_exists?` and `tables` (relkind r or p), Laravel's
- * `hasTable` (BASE TABLE; not knex's `hasTable`, which any relation passes),
- * Django's `introspection.table_names()` and SQLAlchemy's `get_table_names()`
- * (views only when asked), JDBC's `getTables` of type TABLE, Liquibase's
- * `tableExists` precondition (its tableName the first after it).
+ * CREATE TABLE). The connection's `table_exists?` and `tables` in Rails
+ * (relkind r or p; a model's own `Order.table_exists?` asks for any data
+ * source, views included), Laravel's `hasTable` (BASE TABLE; not knex's
+ * `hasTable`, which any relation passes), Django's
+ * `introspection.table_names()` (views only with `include_views`) and
+ * SQLAlchemy's `get_table_names()` (views are `get_view_names()`'), JDBC's
+ * `getTables` of type TABLE, and Liquibase's `tableExists` precondition in a
+ * changeset run again (`runAlways`, `runOnChange`; one that ran is never
+ * checked again), its tableName the first after it.
  */
-function tableExistsTests(
-  name: string,
-  table: string,
-  mapped: string[],
-): string {
+function tableExistsTests(name: string, table: string): string {
   const quotedName = String.raw`\\?['"]${name}\\?['"]`;
-  const models =
-    mapped
-      .filter(m => /^[A-Z]/.test(m))
-      .map(escapeRegExp)
-      .join('|') || '(?!)';
-  const listed = String.raw`(?:get_table_names|introspection\s*\.\s*table_names)\s*\((?![^)]*\binclude_views\s*=\s*True)[^)]*\)`;
+  const listed = String.raw`(?:get_table_names|introspection\s*\.\s*table_names)\s*\((?![^)]*(?:\binclude_views\s*=\s*|,\s*)True)[^)]*\)`;
   return [
     String.raw`\b(?:table_exists\?|tables\s*\.\s*include\?)\s*\(?\s*(?:${quotedName}|:${table}(?![\w$]))`,
-    String.raw`(?<![\w$.])(?:${models})\s*\.\s*table_exists\?`,
     String.raw`(?:::|->)\s*hasTable\s*\(\s*${quotedName}`,
     // `'orders' in connection.introspection.table_names()`, or in a list
     // taken from it first.
     String.raw`${quotedName}\s+(?:not\s+)?in\s+(?:[\w.]+|[\w.]+\s*\([^()]*\))\s*\.\s*${listed}`,
     String.raw`\b(?<list>\w+)\s*=\s*[^\n]{0,80}?${listed}[\s\S]{0,2000}?${quotedName}\s+(?:not\s+)?in\s+\k<list>\b`,
     String.raw`\bgetTables\s*\([^;]{0,300}?${quotedName}\s*,\s*(?:new\s+String\s*\[\s*\]\s*)?(?:\{|arrayOf\s*\(|Array\s*\()\s*"TABLE"\s*[)}]`,
-    String.raw`\btableExists\b(?:(?!\btableName\b)[^<;]){0,300}?\btableName['"]?\s*[:=]\s*\\?['"]?${name}`,
+    String.raw`\brun(?:Always|OnChange)["']?\s*[:=]\s*["']?true\b(?:(?!changeSet)[\s\S]){0,1500}?\btableExists\b(?:(?!\btableName\b)[^<;]){0,300}?\btableName['"]?\s*[:=]\s*\\?['"]?${name}`,
   ].join('|');
 }
 
@@ -423,7 +422,12 @@ function bindingsOf(code: string, target: DatasetTarget): Bindings {
     const parts = literalParts(m[3]);
     if (!parts || parts.body.includes('\n')) continue;
     const name = normal(m[1] ?? m[2]);
-    literals.set(name, [...(literals.get(name) ?? []), parts.body]);
+    // Appended in place: copying made a file assigning one name many times
+    // (a DBUnit XML dataset's `<orders id="1" …/>` rows) quadratic, 82 s on
+    // 1 MiB (round 35's review).
+    const values = literals.get(name);
+    if (values) values.push(parts.body);
+    else literals.set(name, [parts.body]);
   }
   for (const m of code.matchAll(
     /["']([A-Za-z_]\w*)["']\s*:\s*(["'])([^"'\n]+)\2/g,
@@ -856,9 +860,13 @@ function patterns(
           // (`foreignIdFor(Order::class)->constrained()`); TypeORM's and knex's
           // own spellings (`queryRunner.dropTable("orders")`,
           // `.references('orders.id')`).
-          inferredReferences(target.table),
+          inferredReferences(target),
+          // Laravel 11 asks the model for its table.
           `\\bforeignIdFor\\s*\\(\\s*(?:\\\\?[\\w\\\\]*\\\\)?(?:${
-            modelClassNames(target.table).map(escapeRegExp).join('|') || '(?!)'
+            mapped
+              .filter(m => /^[A-Z]/.test(m))
+              .map(escapeRegExp)
+              .join('|') || '(?!)'
           })::class\\b[^)]*\\)${LARAVEL_CONSTRAINED}`,
           `\\bqueryRunner\\s*\\.\\s*dropTable\\s*\\(\\s*${quotedName}`,
           `\\.\\s*references\\s*\\(\\s*\\\\?['"]${name}\\s*\\.\\s*\\w+\\\\?['"]`,
@@ -889,7 +897,7 @@ function patterns(
         'g',
       ),
     ],
-    [TABLE_EXISTS, new RegExp(tableExistsTests(name, table, mapped), 'g')],
+    [TABLE_EXISTS, new RegExp(tableExistsTests(name, table), 'g')],
     [
       'TABLESAMPLE',
       new RegExp(
