@@ -51,6 +51,7 @@ import { needsRendering, renderModel } from './sql/renderModel';
 import {
   migrationHistoryOf,
   rollbackSql,
+  undoneFirst,
   unprovenHistory,
 } from './sql/migrationHistory';
 import { ormClassesOf, tableObjectsOf } from './sql/ormClasses';
@@ -325,10 +326,11 @@ function historyAsIs(
       }; a person decides`,
     );
   }
-  // History the change breaks that still runs: its down part on a rollback,
-  // or the whole of it if nothing shows it ran before the dataset moved.
+  // History the change breaks that still runs: its down part on a rollback
+  // of its step, or the whole of it if nothing shows it ran before the
+  // dataset moved.
   const down =
-    history.rollback === undefined
+    history.rollback === undefined || !undoneFirst(file, files)
       ? undefined
       : rollbackSql(file.path, history.rollback);
   // Or names the dataset's sequence, constraints or indexes (objectNames.ts).
@@ -345,7 +347,7 @@ function historyAsIs(
       ? [
           `its down part names the dataset${
             downNamesDataset ? '' : `'s ${downObjects.join(', ')}`
-          }, and a rollback (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback) runs it again, against the dataset’s new shape`,
+          }, and a rollback of its step, the last of its migrations (rails db:rollback, alembic downgrade, migrate down, flyway undo, liquibase rollback), runs it again, against the dataset’s new shape`,
         ]
       : []),
     ...(unproven.has(file.path) ? [unproven.get(file.path)!] : []),

@@ -56,9 +56,10 @@ describe('the down part of a migration with many down starts', () => {
 
   it('still sends the migration to a person for its rollback', () => {
     const file = cases[0];
-    // A later migration the change breaks: the first is not the newest.
+    // An earlier migration the change breaks: the file is the newest, the one
+    // a rollback of one step undoes.
     const later: ChangedFile = {
-      path: 'db/migrate/20240201120000_order_report.rb',
+      path: 'db/migrate/20231201120000_order_report.rb',
       content:
         'class OrderReport < ActiveRecord::Migration[7.1]\n  def up\n    execute "CREATE VIEW order_report AS SELECT id, amount FROM raw.orders"\n  end\nend\n',
     };
@@ -74,7 +75,7 @@ describe('the down part of a migration with many down starts', () => {
     expect(previewed?.status).toBe('needs-decision');
     expect(assessed?.content).toBe(file.content);
     expect(assessed?.impact.problem?.message).toMatch(
-      /a rollback .* runs it again/,
+      /a rollback of its step.* runs it again/,
     );
   });
 });
