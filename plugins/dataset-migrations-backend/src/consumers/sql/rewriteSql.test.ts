@@ -4066,6 +4066,11 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
       ['report.go', 'q := fmt.Sprintf("SELECT amount FROM %s", table)\n'],
       ['Report.java', 'String q = "SELECT amount FROM " + TABLE;\n'],
       ['report.rb', 'conn.exec("SELECT amount FROM #{table}")\n'],
+      ['etl/wipe.py', 'cur.execute(f"UPDATE {table} SET amount = 0")\n'],
+      [
+        'etl/wipe.py',
+        'cur.execute("SELECT id,\\n       amount\\n  FROM " + table + " WHERE amount > 0")\n',
+      ],
       ['dags/sql/report.sql.j2', 'select amount from {{ params.t }}\n'],
       ['dags/sql/report.jinja', 'select amount from {{ params.t }}\n'],
       ['scripts/export.sql', 'SELECT sum(amount) FROM :tbl;\n'],
@@ -4099,6 +4104,24 @@ describe('found by the twenty-seventh round (ORMs, checks and templates beside S
         'cur.execute(f"SELECT amount FROM sales WHERE id = {i}")\n',
       ],
       ['docs/notes.md', 'Read amount from {table}.\n'],
+      // Round 35: prose and code that is no SQL (a probe of real apps).
+      [
+        'app/models/trade.rb',
+        'def name\n  "Withdrawal from #{account.name}"\nend\nputs amount\n',
+      ],
+      [
+        'signal/views.py',
+        'msg = f"Test message from {settings.SITE_NAME}"\nprint(amount)\n',
+      ],
+      [
+        'Models/Campaign.cs',
+        'public DateTime From { get; set; }\npublic int amount { get; set; }\n',
+      ],
+      ['lib/view.ex', 'def title(p), do: "Update #{p.name} role for amount"\n'],
+      [
+        'app/x.rb',
+        'items.select { |i| i.amount > 0 }.map { |i| "from #{i}" }\n',
+      ],
     ])
       expect({
         content,
