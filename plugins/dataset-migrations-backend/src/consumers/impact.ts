@@ -543,7 +543,7 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
     for (const name of [
       ...ormClassesOf(file.content, target.table),
       ...objects,
-      ...tableConstantsOf(file.content, target.table),
+      ...tableConstantsOf(file.content, target.table, file.path),
     ])
       links.classes.set(name, {
         from: file.path,
@@ -571,7 +571,11 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
   return links;
 }
 
-/** Keys and variables too common to link files by (a dbt source's `name: orders`). */
+/**
+ * Keys and variables too common to link files by (a dbt source's `name:
+ * orders`, a metric's `Name: "entries"`, a store's `type: 'songs'`), in any
+ * case.
+ */
 const GENERIC_NAMES = new Set([
   'name',
   'table',
@@ -585,10 +589,24 @@ const GENERIC_NAMES = new Set([
   'dataset',
   'dbtable',
   'table_name',
-  'tableName',
+  'tablename',
   'sql_table_name',
   'data_asset_name',
   'asset_name',
+  // Round 35, a probe of real apps: keys whose value merely equals the word.
+  'type',
+  'kind',
+  'data',
+  'group',
+  'store',
+  'key',
+  'value',
+  'label',
+  'title',
+  'path',
+  'audience',
+  'resource',
+  'collection',
 ]);
 
 /**
@@ -597,24 +615,36 @@ const GENERIC_NAMES = new Set([
  */
 const linksFilesFor = (table: string) => (name: string) =>
   name.length >= 4 &&
-  !GENERIC_NAMES.has(name) &&
+  !GENERIC_NAMES.has(name.toLowerCase()) &&
   name.toLowerCase() !== table.toLowerCase();
+
+/** Configuration, whose values are names as written, quoted or not. */
+const CONFIG_PATH =
+  /\.(?:ya?ml|json|toml|ini|cfg|conf|properties|env)$|(?:^|\/)\.env(?:\.[\w.-]+)?$/i;
 
 /**
  * Constants and configuration keys holding the table's name as their whole
  * value (`ORDERS_TABLE = "raw.orders"`, `export const ORDERS_TABLE =
  * 'raw.orders'`, `orders_table: raw.orders` in a job's YAML): code elsewhere
  * reads the table through them (`spark.table(ORDERS_TABLE).select("qty")`,
- * `knex(ORDERS_TABLE)`, `cfg["orders_table"]`), never naming it.
+ * `knex(ORDERS_TABLE)`, `cfg["orders_table"]`), never naming it. In code a
+ * key's value is a string (`{ ordersTable: "orders" }`), not a variable or a
+ * symbol of the word (`data: songs,`, Ruby's `render :balances`), which a
+ * probe of real apps (round 35) found linking every file saying `data`.
  */
-function tableConstantsOf(content: string, table: string): string[] {
-  const value = String.raw`["']?(?:[\w$]+\.)?${escapeRegExp(table)}["']?`;
+function tableConstantsOf(
+  content: string,
+  table: string,
+  path: string,
+): string[] {
+  const quoted = String.raw`["'](?:[\w$]+\.)?${escapeRegExp(table)}["']`;
+  const value = CONFIG_PATH.test(path)
+    ? String.raw`["']?(?:[\w$]+\.)?${escapeRegExp(table)}["']?`
+    : quoted;
   return [
     ...content.matchAll(
       new RegExp(
-        String.raw`(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*["'](?:[\w$]+\.)?${escapeRegExp(
-          table,
-        )}["']\s*;?\s*$|^[ \t\uFEFF]*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
+        String.raw`(?<![\w$])([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*${quoted}\s*;?\s*$|^[ \t\uFEFF]*["']?([\w-]+)["']?\s*:\s*${value}\s*,?\s*$`,
         'gm',
       ),
     ),

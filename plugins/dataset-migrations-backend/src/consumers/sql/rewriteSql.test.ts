@@ -5117,6 +5117,37 @@ describe('found by the twenty-eighth round (what a template, a run or a statemen
           renameAmount,
         ).results.map(r => r.path),
       ).not.toContain('jobs/run.py');
+    // Round 35 (a probe of real apps): in code, a key whose value is a
+    // variable or symbol of the word, or a common key in any case, links
+    // nothing: each linked every file saying the key.
+    for (const [path, holder] of [
+      [
+        'src/stores/songs.ts',
+        'export const store = {\n  data: orders,\n  ready: true,\n}\n',
+      ],
+      [
+        'internal/metric/metric.go',
+        'var c = prometheus.CounterOpts{\n\tName: "orders",\n}\n',
+      ],
+      [
+        'app/controllers/orders_controller.rb',
+        'def show\n  render :orders\nend\n',
+      ],
+      ['appsettings.json', '{\n  "Audience": "orders"\n}\n'],
+    ])
+      expect(
+        assessConsumer(
+          [
+            { path, content: holder },
+            {
+              path: 'jobs/run.py',
+              content: 'data = load()\nName = 1\naudience = 2\nprint(amount)\n',
+            },
+          ],
+          orders,
+          renameAmount,
+        ).results.map(r => r.path),
+      ).not.toContain('jobs/run.py');
   });
 });
 
