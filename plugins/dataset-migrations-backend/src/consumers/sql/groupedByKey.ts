@@ -255,6 +255,42 @@ export function keyDependentReads(
       })
       .filter(Boolean),
   );
+  // An aggregate in a subquery whose columns are all the outer query's
+  // (`sum(a.four)` where `a` is the dataset's alias outside) is the outer
+  // query's aggregate, as PostgreSQL takes it: what it reads is aggregated. One
+  // reading a column of the subquery's own, or one unqualified, is the
+  // subquery's (found by round 35: `HAVING EXISTS (SELECT 1 FROM onek b WHERE
+  // sum(DISTINCT a.four) = b.four)`).
+  const outerAggregate = (call: Node, shadowed: ReadonlySet<string>) => {
+    const refs: Node[] = [];
+    // A subquery in its arguments may read its own relations' columns there,
+    // which makes it the inner query's: not followed, so not the outer's.
+    let subquery = false;
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        const n = node as Node;
+        if (n.ColumnRef) refs.push(n.ColumnRef);
+        else if (n.SelectStmt) subquery = true;
+        else Object.values(n).forEach(collect);
+      }
+    };
+    collect([call.args, call.agg_order, call.agg_filter]);
+    return (
+      !subquery &&
+      refs.length > 0 &&
+      refs.every(ref => {
+        const parts: Node[] = ref.fields ?? [];
+        const qualifier =
+          parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
+        return (
+          qualifier !== undefined &&
+          datasetAliases.has(qualifier) &&
+          !shadowed.has(qualifier)
+        );
+      })
+    );
+  };
   const found: Node[] = [];
   // `shadowed`: aliases a subquery's own FROM list takes over.
   const walk = (
@@ -304,42 +340,6 @@ export function keyDependentReads(
       return;
     }
     for (const value of Object.values(n)) walk(value, shadowed, inner);
-  };
-  // An aggregate in a subquery whose columns are all the outer query's
-  // (`sum(a.four)` where `a` is the dataset's alias outside) is the outer
-  // query's aggregate, as PostgreSQL takes it: what it reads is aggregated. One
-  // reading a column of the subquery's own, or one unqualified, is the
-  // subquery's (found by round 35: `HAVING EXISTS (SELECT 1 FROM onek b WHERE
-  // sum(DISTINCT a.four) = b.four)`).
-  const outerAggregate = (call: Node, shadowed: ReadonlySet<string>) => {
-    const refs: Node[] = [];
-    // A subquery in its arguments may read its own relations' columns there,
-    // which makes it the inner query's: not followed, so not the outer's.
-    let subquery = false;
-    const collect = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(collect);
-      else if (node && typeof node === 'object') {
-        const n = node as Node;
-        if (n.ColumnRef) refs.push(n.ColumnRef);
-        else if (n.SelectStmt) subquery = true;
-        else Object.values(n).forEach(collect);
-      }
-    };
-    collect([call.args, call.agg_order, call.agg_filter]);
-    return (
-      !subquery &&
-      refs.length > 0 &&
-      refs.every(ref => {
-        const parts: Node[] = ref.fields ?? [];
-        const qualifier =
-          parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
-        return (
-          qualifier !== undefined &&
-          datasetAliases.has(qualifier) &&
-          !shadowed.has(qualifier)
-        );
-      })
-    );
   };
   const none = new Set<string>();
   for (const item of select.targetList ?? [])

@@ -43,12 +43,12 @@ const SCHEMA_CHANGE =
  * each time made the assessment of a 4,500-file repository quadratic (a probe
  * of round 35: most of 12–18 s).
  */
-const changelogs = new WeakMap<ChangedFile[], ChangedFile[]>();
+const changelogsByFiles = new WeakMap<ChangedFile[], ChangedFile[]>();
 function changelogsOf(files: ChangedFile[]): ChangedFile[] {
-  let found = changelogs.get(files);
+  let found = changelogsByFiles.get(files);
   if (!found) {
     found = files.filter(f => f.content.includes('databaseChangeLog'));
-    changelogs.set(files, found);
+    changelogsByFiles.set(files, found);
   }
   return found;
 }

@@ -1023,9 +1023,6 @@ describe('variants found by round 33c', () => {
       'every save, create or delete through this model',
     );
     // Not where the dataset is not renamed.
-    const widen = consumerMapping(source, [
-      { changeType: { field: 'qty', type: 'bigint' } },
-    ]);
     expect(assess(path, content, widen).message ?? '').not.toContain(
       'every save, create or delete',
     );
