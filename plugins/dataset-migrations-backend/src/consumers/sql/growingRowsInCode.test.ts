@@ -263,6 +263,27 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
     ).toBe('unparseable');
   });
 
+  // Round 35: a query file with a client's placeholders (listmonk's
+  // `queries/*.sql`, one `FROM %s` among them) was unparseable whole.
+  it.each([
+    '-- name: archive\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < %s;\n\n-- name: count\nSELECT COUNT(*) FROM %s;\n',
+    "-- name: archive\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE customer LIKE 'a%%' AND id < %(cutoff)s;\n",
+  ])('reads a query file past its placeholders: %s', content => {
+    const result = assess('queries/orders.sql', content);
+    expect(result.status).toBe('needs-decision');
+    expect(result.impact.needsTable).toBe(true);
+    expect(result.content).toBe(content);
+    // Otherwise it stays the coding agent's, unrewritten; a placeholder in a
+    // string literal is the literal's.
+    expect(
+      assess(
+        'queries/report.sql',
+        "SELECT id, amount FROM raw.orders WHERE note <> '%s' AND id < %s;\n",
+        rename,
+      ).status,
+    ).toBe('unparseable');
+  });
+
   it('leaves whole-row code to the coding agent after the cut-over where `*` keeps its columns until contract', () => {
     const content =
       'cur.execute("INSERT INTO raw.orders_archive SELECT * FROM raw.orders")\nid, customer, amount = cur.fetchone()\n';

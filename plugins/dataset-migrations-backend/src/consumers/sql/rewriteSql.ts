@@ -237,6 +237,27 @@ function asPlainSql(content: string): string {
   );
 }
 
+/**
+ * SQL with a client's placeholders as SQL the parser reads, each line where it
+ * was: printf-style `%s`, `%d`, `%v` and `%(name)s` (a query file code
+ * formats or binds, listmonk's `queries/*.sql`) as a parameter, or, where a
+ * relation goes (`FROM %s`), as a relation of its own that is not the
+ * dataset; `%%` as `%`. Not inside a string literal. For decisions only.
+ */
+function withPlaceholdersFilled(content: string): string {
+  return content.replace(
+    /('(?:[^']|'')*')|%%|%(?:\(\w+\))?[sdv]\b/g,
+    (all: string, literal: string | undefined, at: number) => {
+      if (literal !== undefined) return all;
+      if (all === '%%') return '% ';
+      const relation = /\b(?:from|join|into|update|table)\s+$/i.test(
+        content.slice(Math.max(0, at - 40), at),
+      );
+      return (relation ? '_p' : '$1').padEnd(all.length);
+    },
+  );
+}
+
 function rewriteAsRead(
   file: ChangedFile,
   target: DatasetTarget,
@@ -384,11 +405,12 @@ function rewriteAsRead(
           position: positionOf(file.content, error.index),
         },
       });
-    // Its SQL read past psql's own commands and variables: what it decides
-    // before the data moves holds (an `INSERT … SELECT *` after `\set
-    // ON_ERROR_STOP on`, found by round 34); a rewrite would drop them, so
-    // the rest stays the coding agent's.
-    const psql = asPlainSql(file.content);
+    // Its SQL read past psql's own commands and variables, or a client's
+    // placeholders: what it decides before the data moves holds (an `INSERT
+    // … SELECT *` after `\set ON_ERROR_STOP on`, found by round 34; a query
+    // file with one `FROM %s`, round 35); a rewrite would drop them, so the
+    // rest stays the coding agent's.
+    const psql = withPlaceholdersFilled(asPlainSql(file.content));
     if (psql !== file.content) {
       const read = rewriteAsRead(
         { path: file.path, content: psql },
