@@ -92,9 +92,9 @@ export function assessConsumer(
   mapping: ConsumerMapping,
 ): ConsumerAssessment {
   // A file larger than the rules read is looked at for the dataset's names only.
-  const tooLarge = files.filter(isTooLarge);
-  const readable =
-    tooLarge.length === 0 ? files : files.filter(f => !isTooLarge(f));
+  const tooLarge: ChangedFile[] = [];
+  const readable: ChangedFile[] = [];
+  for (const file of files) (isTooLarge(file) ? tooLarge : readable).push(file);
   // The project's own models and sources decide what its ref() and source() name.
   const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(readable) };
   const results = [
@@ -133,18 +133,7 @@ function tooLargeToRead(
   } MiB the rewriter reads of a file, so what it reads or runs on ${
     target.table
   } is not known: a person decides before the data moves (split it so each part is read, then Retry; or exclude the consumer)`;
-  return {
-    path: file.path,
-    content: file.content,
-    status: 'needs-decision',
-    impact: {
-      path: file.path,
-      status: 'needs-decision',
-      fields: [],
-      lines: [],
-      problem: { message },
-    },
-  };
+  return fileToPerson(file, [], message);
 }
 
 /** Larger than the rules read, in bytes as the readers count (a UTF-16 unit is 1–3). */

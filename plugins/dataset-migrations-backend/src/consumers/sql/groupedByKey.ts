@@ -158,6 +158,12 @@ export function groupedColumnsSubqueriesSee(
   });
 }
 
+/** The relation a ColumnRef names before its column (`o` of `o.total`), if any. */
+function qualifierOf(ref: Node): string | undefined {
+  const parts: Node[] = ref.fields ?? [];
+  return parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
+}
+
 /** The aliases a FROM list gives its plain relations (a subquery's own names, to leave its columns alone). */
 function fromAliases(select: Node | undefined): Set<string> {
   const aliases = new Set<string>();
@@ -280,9 +286,7 @@ export function keyDependentReads(
       !subquery &&
       refs.length > 0 &&
       refs.every(ref => {
-        const parts: Node[] = ref.fields ?? [];
-        const qualifier =
-          parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
+        const qualifier = qualifierOf(ref);
         return (
           qualifier !== undefined &&
           datasetAliases.has(qualifier) &&
@@ -314,8 +318,7 @@ export function keyDependentReads(
       return;
     if (n.ColumnRef) {
       const parts: Node[] = n.ColumnRef.fields ?? [];
-      const qualifier =
-        parts.length >= 2 ? parts[parts.length - 2]?.String?.sval : undefined;
+      const qualifier = qualifierOf(n.ColumnRef);
       const last = parts[parts.length - 1];
       const column = last?.String?.sval;
       // `*` alone reads every relation's columns, the dataset's among them;

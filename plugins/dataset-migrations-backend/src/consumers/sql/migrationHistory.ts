@@ -359,7 +359,14 @@ export function unprovenHistory(
   return unproven;
 }
 
-const orderings = new WeakMap<ChangedFile[], ReturnType<typeof runsLater>>();
+/** A repository's migration order and its files by sequence, found once per file list. */
+const orderings = new WeakMap<
+  ChangedFile[],
+  {
+    later: ReturnType<typeof runsLater>;
+    bySequence: Map<string, ChangedFile[]>;
+  }
+>();
 
 /**
  * Whether a rollback of one step undoes `file` (`rails db:rollback`, `alembic
@@ -371,17 +378,19 @@ const orderings = new WeakMap<ChangedFile[], ReturnType<typeof runsLater>>();
  * probe of round 35 read).
  */
 export function undoneFirst(file: ChangedFile, files: ChangedFile[]): boolean {
-  let later = orderings.get(files);
-  if (!later) {
-    later = runsLater(files);
-    orderings.set(files, later);
+  let order = orderings.get(files);
+  if (!order) {
+    const bySequence = new Map<string, ChangedFile[]>();
+    for (const f of files) {
+      const key = sequenceOf(f.path);
+      bySequence.set(key, [...(bySequence.get(key) ?? []), f]);
+    }
+    order = { later: runsLater(files), bySequence };
+    orderings.set(files, order);
   }
-  const sequence = sequenceOf(file.path);
-  return !files.some(
-    other =>
-      other !== file &&
-      sequenceOf(other.path) === sequence &&
-      later!(other, file),
+  const { later, bySequence } = order;
+  return !(bySequence.get(sequenceOf(file.path)) ?? []).some(other =>
+    later(other, file),
   );
 }
 
@@ -519,8 +528,7 @@ function runsLater(
 
   // SQL files a Liquibase changelog runs: in the order of its changesets.
   const changelogs = once(() =>
-    files
-      .filter(c => /databaseChangeLog/.test(c.content))
+    changelogsOf(files)
       .map(c => [
         ...c.content.matchAll(
           /\bsqlFile\b[^>]{0,300}?\bpath["']?\s*[=:]\s*["']?([^"'\s>]+)/g,

@@ -242,7 +242,7 @@ function asPlainSql(content: string): string {
  * was: printf-style `%s`, `%d`, `%v` and `%(name)s` (a query file code
  * formats or binds, listmonk's `queries/*.sql`) as a parameter, or, where a
  * relation goes (`FROM %s`), as a relation of its own that is not the
- * dataset; `%%` as `%`. Not inside a string literal. For decisions only.
+ * dataset; `%%` as a `%`. Not inside a string literal. For decisions only.
  */
 function withPlaceholdersFilled(content: string): string {
   return content.replace(
@@ -410,10 +410,10 @@ function rewriteAsRead(
     // … SELECT *` after `\set ON_ERROR_STOP on`, found by round 34; a query
     // file with one `FROM %s`, round 35); a rewrite would drop them, so the
     // rest stays the coding agent's.
-    const psql = withPlaceholdersFilled(asPlainSql(file.content));
-    if (psql !== file.content) {
+    const plain = withPlaceholdersFilled(asPlainSql(file.content));
+    if (plain !== file.content) {
       const read = rewriteAsRead(
-        { path: file.path, content: psql },
+        { path: file.path, content: plain },
         target,
         mapping,
       );

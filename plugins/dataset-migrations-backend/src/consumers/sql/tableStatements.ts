@@ -124,6 +124,16 @@ export function referencesByInference(
   return new RegExp(inferredReferences(target)).test(code);
 }
 
+/** The classes among `mapped` (not table objects), as regex alternatives; none matches nothing. */
+function classAlternatives(mapped: string[]): string {
+  return (
+    mapped
+      .filter(m => /^[A-Z]/.test(m))
+      .map(escapeRegExp)
+      .join('|') || '(?!)'
+  );
+}
+
 /**
  * Declarations of an ORM model of the dataset: a class `mapped` to it with a
  * base class (`class Order < ApplicationRecord`, `class Order extends Model`,
@@ -132,11 +142,7 @@ export function referencesByInference(
  * the table's last word (`class Order(models.Model)` for `shop_order`).
  */
 function modelDeclarations(target: DatasetTarget, mapped: string[]): string {
-  const classes =
-    mapped
-      .filter(m => /^[A-Z]/.test(m))
-      .map(escapeRegExp)
-      .join('|') || '(?!)';
+  const classes = classAlternatives(mapped);
   const modifiers = String.raw`(?:(?:export|default|public|abstract|final|sealed|partial|data|open)\s+)*`;
   const word = target.table.slice(target.table.lastIndexOf('_') + 1);
   const django = /^[a-z0-9]+$/.test(word)
@@ -255,7 +261,7 @@ function catalogReads(name: string): string {
  * source, views included), Laravel's `hasTable` (BASE TABLE; not knex's
  * `hasTable`, which any relation passes), Django's
  * `introspection.table_names()` (views only with `include_views`) and
- * SQLAlchemy's `get_table_names()` (views are `get_view_names()`'), JDBC's
+ * SQLAlchemy's `get_table_names()` (views are `get_view_names()`), JDBC's
  * `getTables` of type TABLE, and Liquibase's `tableExists` precondition in a
  * changeset run again (`runAlways`, `runOnChange`; one that ran is never
  * checked again), its tableName the first after it.
@@ -862,12 +868,9 @@ function patterns(
           // `.references('orders.id')`).
           inferredReferences(target),
           // Laravel 11 asks the model for its table.
-          `\\bforeignIdFor\\s*\\(\\s*(?:\\\\?[\\w\\\\]*\\\\)?(?:${
-            mapped
-              .filter(m => /^[A-Z]/.test(m))
-              .map(escapeRegExp)
-              .join('|') || '(?!)'
-          })::class\\b[^)]*\\)${LARAVEL_CONSTRAINED}`,
+          `\\bforeignIdFor\\s*\\(\\s*(?:\\\\?[\\w\\\\]*\\\\)?(?:${classAlternatives(
+            mapped,
+          )})::class\\b[^)]*\\)${LARAVEL_CONSTRAINED}`,
           `\\bqueryRunner\\s*\\.\\s*dropTable\\s*\\(\\s*${quotedName}`,
           `\\.\\s*references\\s*\\(\\s*\\\\?['"]${name}\\s*\\.\\s*\\w+\\\\?['"]`,
           // Liquibase: `<addColumn tableName="orders">`, `referencedTableName="orders"`.
@@ -888,12 +891,9 @@ function patterns(
       // resets nothing. The table as a string, a symbol or a model's
       // `Order.table_name`.
       new RegExp(
-        `\\b(?:${RAILS_KEY_LOOKUP})\\s*\\(?\\s*(?:${quotedName}|:${table}(?![\\w$])|(?<![\\w$.])(?:${
-          mapped
-            .filter(m => /^[A-Z]/.test(m))
-            .map(escapeRegExp)
-            .join('|') || '(?!)'
-        })\\s*\\.\\s*table_name\\b)`,
+        `\\b(?:${RAILS_KEY_LOOKUP})\\s*\\(?\\s*(?:${quotedName}|:${table}(?![\\w$])|(?<![\\w$.])(?:${classAlternatives(
+          mapped,
+        )})\\s*\\.\\s*table_name\\b)`,
         'g',
       ),
     ],
@@ -1309,6 +1309,11 @@ function sqlalchemyReflection(
   return found;
 }
 
+/** What the old name of a renamed dataset does from the cut-over. */
+function oldNameRefusesWrites(table: string): string {
+  return `from the cut-over the old name ${table} keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only")`;
+}
+
 /** What to write instead, per statement. */
 function instead(
   what: CodeTableStatement,
@@ -1362,9 +1367,13 @@ function instead(
     case JDBC_CONNECTOR:
       return `a Kafka Connect JDBC connector looks its tables up by table.types, TABLE by default, and finds none once ${t} is a view: the sink stops ("table is missing and auto-creation is disabled", or with auto.create runs CREATE TABLE ${t}, "relation already exists") and the source reads no more of it: add table.types: TABLE,VIEW to its config`;
     case RENAMED_MODEL:
-      return `from the cut-over the old name ${t} keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only"), so every save, create or delete through this model fails from then, wherever the app makes it, and the new name does not exist before then: stop the app's writes for the cut-over and deploy the model mapped to the new name right after, or keep the name`;
+      return `${oldNameRefusesWrites(
+        t,
+      )}, so every save, create or delete through this model fails from then, wherever the app makes it, and the new name does not exist before then: stop the app's writes for the cut-over and deploy the model mapped to the new name right after, or keep the name`;
     case RENAMED_WRITE:
-      return `from the cut-over the old name ${t} keeps the previous version for readers only and refuses writes ("it keeps the old version for readers only"), and the new name does not exist before then: stop this writer for the cut-over and deploy it writing the new name right after, or keep the name`;
+      return `${oldNameRefusesWrites(
+        t,
+      )}, and the new name does not exist before then: stop this writer for the cut-over and deploy it writing the new name right after, or keep the name`;
     case REPLICA_WRITE:
       return `with session_replication_role = replica PostgreSQL fires no INSTEAD OF trigger, and until contract ${t} is a view that writes through one: each such write reports success and stores nothing (INSERT 0 1, no row): write without the setting, or before the migration or after contract`;
     case CAPTURE:
