@@ -38,6 +38,7 @@ import {
   type RewrittenFile,
   unescapedCode,
   changedFieldsNamedIn,
+  changedFieldsReadAsKeys,
   introducedNamesIn,
   wholeRowsRead,
 } from './sql/rewriteSql';
@@ -54,7 +55,11 @@ import {
   undoneFirst,
   unprovenHistory,
 } from './sql/migrationHistory';
-import { ormClassesOf, tableObjectsOf } from './sql/ormClasses';
+import {
+  conventionalModelsOf,
+  ormClassesOf,
+  tableObjectsOf,
+} from './sql/ormClasses';
 import {
   clientVisibleWidenings,
   wholeRowsReadByCode,
@@ -220,8 +225,22 @@ function assessFiles(
         []
       );
     });
+  const found = [
+    ...assessed,
+    ...templated,
+    ...seeds,
+    ...projectConfig,
+    ...linked,
+  ];
+  const judged = new Map(found.map(result => [result.path, result]));
+  for (const file of files) {
+    const result = judged.get(file.path);
+    if (result && result.status !== 'unaffected') continue;
+    const read = readsThroughModelInstances(file, links, target, mapping);
+    if (read) judged.set(file.path, read);
+  }
   return historyAsIsAll(
-    [...assessed, ...templated, ...seeds, ...projectConfig, ...linked].map(
+    [...judged.values()].map(
       result => [files.find(f => f.path === result.path), result] as const,
     ),
     files,
@@ -525,11 +544,13 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
   for (const file of named) {
     // Classes an ORM maps to the dataset (not another schema's table): code
     // using one reads its whole rows.
-    const orm = new Set(
-      ormClassesOf(file.content, target.table, target.schema),
-    );
+    const orm = new Set([
+      ...ormClassesOf(file.content, target.table, target.schema),
+      ...conventionalModelsOf(file.content, target.table, target.schema),
+    ]);
     const objects = linkingTableObjectsOf(file.content, target.table);
     for (const name of [
+      ...orm,
       ...ormClassesOf(file.content, target.table),
       ...objects,
       ...tableConstantsOf(file.content, target.table, file.path),
@@ -607,9 +628,12 @@ const linksFilesFor = (table: string) => (name: string) =>
   !GENERIC_NAMES.has(name.toLowerCase()) &&
   name.toLowerCase() !== table.toLowerCase();
 
-/** Configuration, whose values are names as written, quoted or not. */
+/**
+ * Configuration, whose values are names as written, quoted or not, and whose
+ * keys are settings, not a model's fields read.
+ */
 const CONFIG_PATH =
-  /\.(?:ya?ml|json|toml|ini|cfg|conf|properties|env)$|(?:^|\/)\.env(?:\.[\w.-]+)?$/i;
+  /\.(?:ya?ml|json|toml|ini|cfg|conf|properties|env|tf|hcl|xml)$|(?:^|\/)\.env(?:\.[\w.-]+)?$/i;
 
 /**
  * Constants and configuration keys holding the table's name as their whole
@@ -766,6 +790,55 @@ function throughLinkedClasses(
       );
   }
   return undefined;
+}
+
+/**
+ * Code reading a changed field of a model an ORM maps to the dataset, in a
+ * file that names neither the dataset nor the model: a view's
+ * `@order.discount`, a template's `{{ o.discount }}` or `$order->discount`, a
+ * serializer's `:discount`. Active Record and Eloquent take a model's
+ * attributes from the table's columns, so the model's file may name no field
+ * and these files are the only readers: until 2026-12-08 a Rails app reading
+ * a dropped column only through its views was said unaffected, and broke at
+ * contract. A read of something else by the same name goes to a person too.
+ */
+function readsThroughModelInstances(
+  file: ChangedFile,
+  links: ConfigLinks,
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile | undefined {
+  if (isSqlPath(file.path) || CONFIG_PATH.test(file.path)) return undefined;
+  const models = [...links.classes].filter(
+    ([, l]) => l.orm && l.from !== file.path,
+  );
+  if (models.length === 0) return undefined;
+  const { fields, lines } = changedFieldsReadAsKeys(
+    unescapedCode(file.content),
+    mapping,
+    models.map(([name]) => name),
+  );
+  if (fields.length === 0) return undefined;
+  const [name, { from }] = models[0];
+  return {
+    ...fileToPerson(
+      file,
+      fields,
+      `${file.path} reads ${fields
+        .map(f => `"${f}"`)
+        .join(
+          ', ',
+        )}, which the migration changes, as an attribute or key (line ${lines
+        .slice(0, 5)
+        .join(', ')}), and ${from} maps the model ${name} to ${
+        target.table
+      }: a read through a model instance (@order.${fields[0]}, {{ order.${
+        fields[0]
+      } }}, $order->${
+        fields[0]
+      }) fails once the field changes, even where no file names it; the rewriter reads SQL and dbt models only: a person decides`,
+    ),
+  };
 }
 
 /**

@@ -44,7 +44,9 @@ export function repositoryUrlFromSourceLocation(
  * language a reader of a table is written in. SQL and its templates; the
  * languages of services and pipelines (each reads SQL in its strings, or maps
  * the table with an ORM); configuration naming tables (a connector's, a DAG's,
- * a migration tool's XML, an ORM's schema). Until 2026-12-07 only SQL, Python,
+ * a migration tool's XML, an ORM's schema); templates and views, which read
+ * a model's fields and, when its ORM takes them from the table's columns, are
+ * the only code naming them (read since 2026-12-08). Until 2026-12-07 only SQL, Python,
  * YAML, JVM, TypeScript, JavaScript, R and notebooks were read: a service in
  * Go, Ruby, PHP or C# went unseen and was said unaffected, though the rules
  * for their code were there.
@@ -56,6 +58,10 @@ const CODE_EXTENSIONS = [
   'py ipynb r rmd jl scala sc java kt kts groovy go rb rake php cs fs vb ex exs',
   'rs c h cc cpp hpp swift dart lua pl pm clj ts tsx mts cts js jsx mjs cjs sh',
   'bash zsh ps1 mk gradle',
+  // Templates and views, which read a model's fields (`{{ order.discount }}`).
+  'html htm xhtml haml slim jbuilder rabl eex heex leex twig mustache hbs',
+  'handlebars ejs pug jade liquid njk razor cshtml vbhtml vue svelte astro',
+  'gotmpl jsp ftl vm graphql gql',
   // Configuration.
   'yml yaml json toml ini cfg conf properties xml env tf hcl prisma',
 ].flatMap(line => line.split(' '));

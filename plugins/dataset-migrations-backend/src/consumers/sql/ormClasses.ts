@@ -84,6 +84,39 @@ export function ormClassesOf(
 }
 
 /**
+ * Models an ORM maps to the table by convention, naming no table: a class
+ * named as the table (`Order` for `orders`, see modelClassNames) extending a
+ * base that infers its table and columns: Active Record's (`<
+ * ApplicationRecord`, `< ActiveRecord::Base`), Eloquent's, Sequelize's and
+ * Lucid's (`extends Model`, `extends BaseModel`), or Django's (`(models.Model)`,
+ * for `<app>_order` by the table's last word). Their attributes are the
+ * table's columns, declared nowhere in the code. Only in the default schema,
+ * which the conventions infer.
+ */
+export function conventionalModelsOf(
+  content: string,
+  table: string,
+  schema: string,
+): string[] {
+  if (schema !== 'public') return [];
+  const word = table.slice(table.lastIndexOf('_') + 1);
+  const django = /^[a-z0-9]+$/.test(word)
+    ? singularsOf(word).map(w => w[0].toUpperCase() + w.slice(1))
+    : [];
+  const alternatives = (names: string[]) =>
+    names.map(escapeRegExp).join('|') || '(?!)';
+  const declared = new RegExp(
+    String.raw`^[ \t]*(?:(?:export|default|final|abstract)\s+)*class\s+(?:(?:::)?[A-Z]\w*::)*(?:(${alternatives(
+      modelClassNames(table),
+    )})\s*(?:<\s*(?:::)?(?:[A-Z]\w*::)*(?:\w*Record|ActiveRecord::Base)\b|extends\s+(?:[\w\\]*\\)?(?:Model|BaseModel|Authenticatable|Eloquent)\b)|(${alternatives(
+      django,
+    )})\s*\(\s*(?:models\.)?Model\s*\))`,
+    'gm',
+  );
+  return [...new Set([...content.matchAll(declared)].map(m => m[1] ?? m[2]))];
+}
+
+/**
  * Variables code binds to the table's object, under a name of their own:
  * SQLAlchemy Core's `orders_t = Table("orders", metadata, …)` or
  * `sa.table("orders", …)`, peewee's and pypika's `Table('orders')`, Knex's

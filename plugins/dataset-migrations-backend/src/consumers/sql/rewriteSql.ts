@@ -784,6 +784,43 @@ export function changedFieldsNamedIn(
   content: string,
   mapping: ConsumerMapping,
 ): { fields: string[]; lines: number[] } {
+  return changedFieldsMatching(content, mapping, () => true);
+}
+
+/**
+ * Changed fields code reads as an attribute or a key of something, in any
+ * spelling, and on which lines: `o.discount`, `o?.discount`, `$o->discount`,
+ * a symbol (`:discount`), a quoted key (`'discount'`), a key or named argument
+ * (`discount:`), a Django lookup (`discount__gt`). What an ORM's model
+ * instance reads in a view or a template, not a word of prose, nor an
+ * attribute of a class other than the `models` (`Refund.discount`).
+ */
+export function changedFieldsReadAsKeys(
+  content: string,
+  mapping: ConsumerMapping,
+  models: string[],
+): { fields: string[]; lines: number[] } {
+  return changedFieldsMatching(content, mapping, (at, end) => {
+    const before = content.slice(Math.max(0, at - 2), at);
+    const after = content.slice(end, end + 3);
+    // Another class's attribute (`Refund.amount`) is not the model's.
+    const receiver = /([A-Z][\w$]*)\s*(?:\.|::|->)\s*$/.exec(
+      content.slice(Math.max(0, at - 200), at),
+    );
+    if (receiver && !models.includes(receiver[1])) return false;
+    return (
+      /(?:\.|->|[^:]:|^:)$/.test(before) ||
+      (/["'`]$/.test(before) && after[0] === before[before.length - 1]) ||
+      /^(?:__|\s*:(?!:))/.test(after)
+    );
+  });
+}
+
+function changedFieldsMatching(
+  content: string,
+  mapping: ConsumerMapping,
+  accept: (at: number, end: number) => boolean,
+): { fields: string[]; lines: number[] } {
   const fields: string[] = [];
   const lines = new Set<number>();
   for (const [field, m] of mapping.byField) {
@@ -799,8 +836,10 @@ export function changedFieldsNamedIn(
     for (const match of spellingsOf(field).flatMap(spelling => [
       ...content.matchAll(spelling),
     ])) {
+      const at = match.index ?? 0;
+      if (!accept(at, at + match[0].length)) continue;
       if (!fields.includes(field)) fields.push(field);
-      lines.add(positionOf(content, match.index ?? 0).line);
+      lines.add(positionOf(content, at).line);
     }
   }
   return { fields: fields.sort(), lines: [...lines].sort((a, b) => a - b) };
