@@ -36,7 +36,6 @@ import {
   relationText,
   rewriteSqlFile,
   type RewrittenFile,
-  unescapedCode,
   changedFieldsNamedIn,
   changedFieldsReadAsKeys,
   introducedNamesIn,
@@ -66,7 +65,9 @@ import {
   wholeRowsReason,
 } from './sql/wholeRows';
 import { queryFileRunBy } from './sql/queryFiles';
+import { unescapedCode } from './sql/codeQueries';
 import {
+  RENAMED_WRITE,
   tableStatementsIn,
   templatedTableStatementsIn,
   type CodeTableStatement,
@@ -746,8 +747,10 @@ function linkedConfig(
  * while it has an INSTEAD OF trigger; or a grouped query the ORM builds
  * (`Order.objects.annotate(n=Count('notes'))`), which may read columns through
  * the primary key and fails through any view (found by a review: a class
- * mapped in another file was not looked for). Undefined where it does
- * neither, or the result says already that the file needs a table.
+ * mapped in another file was not looked for); under a rename of the dataset,
+ * any write (`prisma.order.update(…)`, `db.Create(&Order{…})`), which the old
+ * name refuses from the cut-over. Undefined where it does none of these, or
+ * the result says already that the file needs a table.
  */
 function throughLinkedClasses(
   file: ChangedFile,
@@ -766,11 +769,12 @@ function throughLinkedClasses(
   if (used.length === 0) return undefined;
   const kinds: CodeTableStatement[] = [
     ...(mapping.viewHasTrigger ? (['ON CONFLICT'] as const) : []),
+    ...(mapping.renamedTo ? [RENAMED_WRITE] : []),
     'a grouped query an ORM or query builder builds',
   ];
   for (const only of kinds) {
     const found = tableStatementsIn(
-      unescapedCode(file.content),
+      file.content,
       target,
       mapping,
       undefined,

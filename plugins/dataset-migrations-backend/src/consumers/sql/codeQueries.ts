@@ -14,6 +14,16 @@ import { escapeRegExp } from '../../sql/regExp';
 import { starsCounted, type CountedStar } from './growingStars';
 
 /**
+ * Code's text with its strings' escapes (`\n`, `\t`, `\r`…) blanked, keeping
+ * every position: SQL in a JSON or code string (a Grafana panel's `"rawSql":
+ * "SELECT\ntrack_id\nFROM\nlistening_events"`) has a name right after one,
+ * which as written is glued to the escape's letter.
+ */
+export function unescapedCode(content: string): string {
+  return content.replace(/\\[ntrfvb]/g, '  ');
+}
+
+/**
  * A string literal of code: Python's triple-quoted or prefixed (`f"…"`), a
  * line's `'…'` or `"…"`, or a `` `…` `` template. Linear on any text: a quote
  * right after a backslash opens nothing (so a run of escaped quotes is scanned

@@ -38,7 +38,11 @@ import {
   type MaskedSql,
 } from './dbtJinja';
 import { rewriteDbtSources } from './dbtSources';
-import { wholeRowsInCode, type CodeWholeRowReads } from './codeQueries';
+import {
+  unescapedCode,
+  wholeRowsInCode,
+  type CodeWholeRowReads,
+} from './codeQueries';
 import {
   capturesDataset,
   referencesByInference,
@@ -190,16 +194,6 @@ function namesDjangoModel(code: string, table: string): boolean {
 }
 
 /**
- * Code's text with its strings' escapes (`\n`, `\t`, `\r`…) blanked, keeping
- * every position: SQL in a JSON or code string (a Grafana panel's `"rawSql":
- * "SELECT\ntrack_id\nFROM\nlistening_events"`) has a name right after one,
- * which as written is glued to the escape's letter.
- */
-export function unescapedCode(content: string): string {
-  return content.replace(/\\[ntrfvb]/g, '  ');
-}
-
-/**
  * Rewrites one consumer file so that, reading the new version, it returns what it
  * returned from the old one: renamed fields keep their output names, retyped ones
  * are cast back, and `*` is spelled out as the old field list. Formatting and
@@ -284,7 +278,7 @@ function rewriteAsRead(
     let sqlRows: CodeWholeRowReads | undefined;
     const needsTable = documentation
       ? undefined
-      : tableStatementsIn(code, target, mapping);
+      : tableStatementsIn(file.content, target, mapping);
     if (needsTable)
       return unchanged('needs-decision', {
         fields: named.fields,

@@ -1133,3 +1133,139 @@ describe('variants found by round 33c', () => {
     expect(file?.needsTable).toBe(true);
   });
 });
+
+describe('statements behind what only looks like a comment (round 36)', () => {
+  it.each([
+    ['jobs/reset.py', 'cur.execute("-- reset\\nTRUNCATE orders")\n'],
+    ['grafana/orders.json', '{"rawSql": "-- per order\\nTRUNCATE orders"}\n'],
+    ['jobs/reset.go', 'db.Exec("-- reset\\r\\nTRUNCATE orders")\n'],
+    [
+      'grafana/charges.json',
+      '{"rawSql": "SELECT\\n  -- Columns\\n  o.id, o.customer, max(i.v)\\nFROM orders o JOIN items i ON i.order_id = o.id GROUP BY o.id"}\n',
+    ],
+    [
+      'scripts/reset.sh',
+      'kubectl exec -n data deploy/postgres -- psql -U app -c "TRUNCATE orders"\n',
+    ],
+    [
+      'scripts/dump.sh',
+      'docker compose exec -T db -- /usr/bin/pg_dump -U app -t orders shop\n',
+    ],
+    [
+      'jobs/clean.py',
+      'cur.execute("SELECT attrs #>> \'{a}\' FROM items; TRUNCATE orders")\n',
+    ],
+  ])('%s goes to a person', (path, content) => {
+    for (const [, mapping] of mappings) {
+      const found = assess(path, content, mapping);
+      expect({ path, needsTable: found.needsTable }).toEqual({
+        path,
+        needsTable: true,
+      });
+    }
+  });
+
+  it.each([
+    ['jobs/reset.py', '# cur.execute("TRUNCATE orders")\nprint(1)\n'],
+    ['scripts/reset.sh', 'psql -c "SELECT 1" -- TRUNCATE orders later\n'],
+    ['jobs/reset.go', '// db.Exec("TRUNCATE orders")\n'],
+  ])('a real comment in %s is still not run', (path, content) => {
+    expect(assess(path, content, add).needsTable).toBeFalsy();
+  });
+});
+
+describe('writes of a renamed dataset through a library (round 36)', () => {
+  const renamed = consumerMapping(
+    source,
+    [],
+    renamedRelation(target, 'purchases'),
+  );
+  it.each([
+    ['jobs/load.py', "df.to_sql('orders', engine, if_exists='append')\n"],
+    [
+      'jobs/load2.py',
+      "df.to_sql(con=engine, name='orders', if_exists='append', index=False)\n",
+    ],
+    [
+      'jobs/spark.py',
+      "df.write.mode('append').jdbc(url=u, table='orders', properties=p)\n",
+    ],
+    [
+      'jobs/spark2.py',
+      'df.write.format("jdbc").option("url", u).option("dbtable", "orders").mode("append").save()\n',
+    ],
+    [
+      'dags/load.py',
+      "PostgresHook('wh').insert_rows(table='orders', rows=r)\n",
+    ],
+    [
+      'jobs/core.py',
+      "conn.execute(insert(Table('orders', md)).values(id=1))\n",
+    ],
+    [
+      'jobs/core2.py',
+      "orders_t = Table('orders', metadata, autoload_with=engine)\nconn.execute(orders_t.insert().values(id=1))\n",
+    ],
+    ['src/load.ts', "await db.insertInto('orders').values(row).execute();\n"],
+    [
+      'app/Jobs/Load.php',
+      "<?php\nDB::table('orders')->insert(['id' => 1, 'qty' => 2]);\n",
+    ],
+    ['lib/load.ex', 'Repo.insert_all("orders", rows)\n'],
+    [
+      'src/schema.ts',
+      "export const orders = pgTable('orders', { id: serial('id') });\nawait db.insert(orders).values(row);\n",
+    ],
+    [
+      'shop/load.go',
+      'type Order struct {\n\tID  int64\n\tQty int16\n}\n\nfunc save(db *gorm.DB) {\n\tdb.Table("orders").Find(&x)\n\tdb.Create(&Order{Qty: 1})\n}\n',
+    ],
+    [
+      'prisma/schema.prisma',
+      'model Order {\n  id  Int @id\n  qty Int\n\n  @@map("orders")\n}\n',
+    ],
+  ])('%s goes to a person', (path, content) => {
+    const found = assess(path, content, renamed);
+    expect({ path, needsTable: found.needsTable }).toEqual({
+      path,
+      needsTable: true,
+    });
+    expect(found.message).toContain('refuses writes');
+    // Not where the dataset keeps its name.
+    expect(assess(path, content, add).needsTable).toBeFalsy();
+  });
+
+  it('a write through a Prisma model another file maps to it goes to a person', () => {
+    const found = inRepository(
+      [
+        {
+          path: 'prisma/schema.prisma',
+          content: 'model Order {\n  id  Int @id\n\n  @@map("orders")\n}\n',
+        },
+        {
+          path: 'src/save.ts',
+          content: 'await tx.order.update({ where: { id }, data: { qty } });\n',
+        },
+        {
+          path: 'src/read.ts',
+          content: 'await tx.order.findMany({ where: { id } });\n',
+        },
+      ],
+      'src/save.ts',
+      renamed,
+    );
+    expect(found?.needsTable).toBe(true);
+    expect(found?.problem?.message).toContain('refuses writes');
+  });
+
+  it.each([
+    ['jobs/read.py', "df = pd.read_sql('SELECT id FROM orders', engine)\n"],
+    ['jobs/spark.py', "df = spark.read.jdbc(url=u, table='orders')\n"],
+    [
+      'src/api.ts',
+      'await client.updateRecipient(id, body);\nconst orders = await trpc.orders.update.useMutation();\n',
+    ],
+  ])('a reader %s is left to its rewrite', (path, content) => {
+    expect(assess(path, content, renamed).needsTable).toBeFalsy();
+  });
+});

@@ -11,7 +11,12 @@
 import { CATALOG_FUNCTION } from './analyzeSql';
 import { type DatasetTarget } from './datasetTarget';
 import { escapeRegExp } from '../../sql/regExp';
-import { groupedByKeyInCode, LITERAL, literalParts } from './codeQueries';
+import {
+  groupedByKeyInCode,
+  LITERAL,
+  literalParts,
+  unescapedCode,
+} from './codeQueries';
 import type { ConsumerMapping } from './fieldMapping';
 import {
   modelClassNames,
@@ -62,7 +67,7 @@ const CAPTURE: CodeTableStatement =
   'change-data capture of the table by name (Debezium, Flink CDC, wal2json)';
 const REPLICA_WRITE: CodeTableStatement =
   'a write with session_replication_role = replica';
-const RENAMED_WRITE: CodeTableStatement =
+export const RENAMED_WRITE: CodeTableStatement =
   'a write to the old name of the renamed dataset';
 const RENAMED_MODEL: CodeTableStatement =
   'a model of the renamed dataset, whose saves write its old name';
@@ -138,8 +143,11 @@ function classAlternatives(mapped: string[]): string {
  * Declarations of an ORM model of the dataset: a class `mapped` to it with a
  * base class (`class Order < ApplicationRecord`, `class Order extends Model`,
  * `class Order(Base):`) or an entity annotation (`@Entity("orders")`,
- * `[Table("orders")]`), an Ecto `schema "orders"`, or a Django model named as
- * the table's last word (`class Order(models.Model)` for `shop_order`).
+ * `[Table("orders")]`), an Ecto `schema "orders"`, a Django model named as
+ * the table's last word (`class Order(models.Model)` for `shop_order`), a
+ * Prisma `model Order {`, or a GORM model's struct (`gorm.Model`, `gorm:`
+ * tags): an app writes through each in more ways than calls can follow
+ * (Prisma's nested writes, GORM's `Save(&order)`).
  */
 function modelDeclarations(target: DatasetTarget, mapped: string[]): string {
   const classes = classAlternatives(mapped);
@@ -155,6 +163,8 @@ function modelDeclarations(target: DatasetTarget, mapped: string[]): string {
     String.raw`(?:@Entity|@Table|\[Table)\b[^\n]*\n(?:[ \t]*(?:@|\[)[^\n]*\n)*[ \t]*${modifiers}class\s+(?:${classes})\b`,
     String.raw`\bschema\s*\(?\s*"${escapeRegExp(target.table)}"`,
     String.raw`^[ \t]*class\s+${django}\s*\([^)\n]*\bModel\b`,
+    String.raw`^[ \t]*model\s+(?:${classes})\s*\{`,
+    String.raw`^[ \t]*type\s+(?:${classes})\s+struct\s*\{(?=[^}]*\bgorm\b)`,
   ].join('|');
 }
 
@@ -308,15 +318,37 @@ function withoutBlockComments(
  * Code's text with its comments blanked, positions kept: `#` (Python, shell,
  * YAML, Ruby), `//` and `-- ` to the end of the line where they start a line
  * or follow a blank (not a command's `--data-only`), and `/* … *\/` blocks. A
- * statement named in a comment is not run.
+ * statement named in a comment is not run. A comment in a string written on
+ * one line ends at its escaped line break (`"-- per order\nTRUNCATE orders"`
+ * in JSON, Python, Go), or at the string's end: what follows runs. Not comments (a probe of real
+ * repositories, round 36, found statements hidden behind each): the `--`
+ * ending a command's options before the command it runs (`kubectl exec … --
+ * psql -c "TRUNCATE orders"`), and jsonb's `#>`, `#>>` and `#-` operators.
  */
 function withoutComments(code: string): string {
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');
   return withoutBlockComments(code, blank).replace(
-    /(^|[ \t])(?:#(?!\{)|\/\/|--(?=\s|-|$))[^\n]*/gm,
-    (match, lead: string) => `${lead}${blank(match.slice(lead.length))}`,
+    COMMENT,
+    (match, lead?: string, quote?: string) => {
+      const start = (lead ?? quote ?? '').length;
+      const comment = match.slice(start);
+      // A string's first `--` ends at the string's closing quote too.
+      const end = quote ? comment.indexOf(quote) : -1;
+      const blanked = end < 0 ? comment : comment.slice(0, end);
+      return OPTIONS_END.test(comment)
+        ? match
+        : `${match.slice(0, start)}${blank(blanked)}${comment.slice(
+            blanked.length,
+          )}`;
+    },
   );
 }
+
+const COMMENT =
+  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/|--(?=\s|-|$))(?:(?!\\[nr])[^\n])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr])[^\n])*/gm;
+/** `--` then a command it ends the options before (`-- psql`, `-- /usr/bin/pg_dump`). */
+const OPTIONS_END =
+  /^--[ \t]+(?:[\w.~-]*\/)*(?:psql|pg_dump|pg_dumpall|pg_restore|vacuumdb|reindexdb|clusterdb|pgbench|sh|bash|env|python3?|ruby|node|perl|php|java|mysql|sqlite3|duckdb|dbt|rails|rake|bundle|npx|yarn|npm)\b/;
 
 /**
  * The dataset's name as SQL or a client's argument spells it: `orders`,
@@ -721,6 +753,55 @@ const SPARK_CHAIN = String.raw`(?:(?!\.\s*(?:read\b|load\s*\(|save\w*\s*\(|inser
 /** Where a COPY reads or writes: a stream, a program, a quoted path, a placeholder, a file's name. */
 const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w./-]*[./][\w./-]*)`;
 
+/**
+ * Writes a library makes of the table without SQL in the code, by the table's
+ * name or through a class or table object `mapped` to it: a query builder
+ * (knex's `('orders').insert(`, Laravel's `DB::table('orders')->insert(`,
+ * Kysely's `insertInto('orders')`, jOOQ's `insertInto(table("orders"))`,
+ * Ecto's `Repo.insert_all("orders", …)`); a DataFrame or loader appending
+ * (pandas' `to_sql('orders', …)`, polars' `write_database`, Spark's
+ * `.write….jdbc(url, "orders")` or `dbtable` option, Airflow's
+ * `insert_rows('orders', …)`); a model class's write (`Order.create!`,
+ * Django's `objects.create`, Sequelize's `bulkCreate`, GORM's
+ * `Create(&Order{…})`, Prisma's `prisma.order.update(…)`); a table object's
+ * (SQLAlchemy's and Drizzle's `insert(orders)`, `orders_t.insert()`). Round
+ * 36 found pandas, Spark, Airflow, SQLAlchemy, Kysely, GORM, Drizzle and
+ * Prisma writers of a renamed dataset handed to the agent after the cut-over.
+ */
+function libraryWrites(quotedName: string, mapped: string[]): string {
+  const names = mapped.map(escapeRegExp);
+  const classes = mapped.filter(m => /^[A-Z]/.test(m)).map(escapeRegExp);
+  const delegates = mapped
+    .filter(m => /^[A-Z]/.test(m))
+    .map(m => escapeRegExp(m[0].toLowerCase() + m.slice(1)));
+  const any = (list: string[]) => list.join('|') || '(?!)';
+  const argument = String.raw`(?:[^()]|\([^()]*\)){0,500}?`;
+  return [
+    String.raw`\(\s*${quotedName}\s*\)\s*(?:\.|->)\s*(?:insert\w*|update\w*|upsert|del|delete|merge|increment|decrement)\s*\(`,
+    String.raw`\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto)\s*\(\s*(?:(?:DSL\s*\.\s*)?table\s*\(\s*)?${quotedName}`,
+    String.raw`\bRepo\s*\.\s*(?:insert_all!?|update_all|delete_all)\s*\(\s*(?:from\s*\(\s*\w+\s+in\s+)?${quotedName}`,
+    String.raw`\.\s*(?:to_sql|write_database)\s*\(\s*(?:(?:name|table_name)\s*=\s*)?${quotedName}|\.\s*(?:to_sql|write_database)\s*\(${argument}\b(?:name|table_name)\s*=\s*${quotedName}`,
+    String.raw`\binsert_rows\s*\(\s*(?:table\s*=\s*)?${quotedName}`,
+    String.raw`\.\s*write\b${SPARK_CHAIN}(?:\.\s*jdbc\s*\(${argument}${quotedName}|\bdbtable['"]?\s*[,=:]\s*${quotedName})`,
+    String.raw`(?<![\w$.])(?:${any(
+      classes,
+    )})\s*\.\s*(?:create!?|insert(?:_all)?!?|upsert(?:_all)?|update(?:_all)?|delete_all|destroy(?:_all)?|find_or_create_by!?|bulkCreate|findOrCreate|objects\s*\.\s*(?:create|bulk_create|bulk_update|update_or_create|get_or_create))(?![\w$!?])`,
+    String.raw`\.\s*(?:Create|CreateInBatches|Save|FirstOrCreate|Updates?|UpdateColumns?|Delete)\s*\(\s*&\s*(?:\[\]\s*\*?\s*)?(?:${any(
+      classes,
+    )})\s*\{|\.\s*Model\s*\(\s*&\s*(?:${any(
+      classes,
+    )})\s*\{\s*\}\s*\)[^;\n]{0,300}?\.\s*(?:Updates?|UpdateColumns?|Delete)\s*\(`,
+    String.raw`\.\s*(?:${any(
+      delegates,
+    )})\s*\.\s*(?:create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\s*\(`,
+    String.raw`\b(?:insert|update|delete)\s*\(\s*(?:(?:${any(
+      names,
+    )})\s*\)|(?:\w+\s*\.\s*)?[Tt]able\s*\(\s*${quotedName})|(?<![\w$.])(?:${any(
+      names,
+    )})\s*(?:\(\s*\))?\s*\.\s*(?:insert|update|delete|del)\s*\(`,
+  ].join('|');
+}
+
 function patterns(
   target: DatasetTarget,
   mapping: ConsumerMapping,
@@ -999,28 +1080,11 @@ function patterns(
   // code writing it can be changed (round 33c): SQL, a query builder's write
   // (`knex('orders').insert(…)`), a model class's (`Order.create!`,
   // `Order.objects.bulk_create`).
-  if (mapping.renamedTo) {
-    const classes = mapped.filter(m => /^[A-Z]/.test(m)).map(escapeRegExp);
+  if (mapping.renamedTo)
     found.push(
       [RENAMED_WRITE, new RegExp(sqlWrite, 'gi')],
-      [
-        RENAMED_WRITE,
-        new RegExp(
-          [
-            String.raw`\(\s*${quotedName}\s*\)\s*\.\s*(?:insert|update|del|delete|upsert|merge)\s*\(`,
-            ...(classes.length
-              ? [
-                  String.raw`(?<![\w$.])(?:${classes.join(
-                    '|',
-                  )})\s*\.\s*(?:create!?|insert(?:_all)?!?|upsert(?:_all)?|update_all|delete_all|destroy_all|find_or_create_by!?|objects\s*\.\s*(?:create|bulk_create|bulk_update|update_or_create|get_or_create))(?![\w$!?])`,
-                ]
-              : []),
-          ].join('|'),
-          'g',
-        ),
-      ],
+      [RENAMED_WRITE, new RegExp(libraryWrites(quotedName, mapped), 'g')],
     );
-  }
   // A model of the renamed dataset writes its old name wherever the app saves,
   // creates or deletes through it (`$song->save()`, `Repo.insert`, an
   // association's `create!`), which no pattern of a call can follow: its
@@ -1429,7 +1493,9 @@ export function tableStatementsIn(
 ):
   | { what: CodeTableStatement[]; lines: number[]; message: string }
   | undefined {
-  const plain = withoutComments(code);
+  // Comments are found before escapes are blanked: one in a string on one
+  // line ends at its escaped line break.
+  const plain = unescapedCode(withoutComments(code));
   // Each name once: a file binding one name many times made every pattern
   // naming them as long as the file (a minute on 200 kB).
   const mapped = [
@@ -1474,9 +1540,12 @@ export function tableStatementsIn(
     for (const match of text.matchAll(pattern)) {
       if ((match.index ?? 0) >= own) continue;
       // A SQL keyword is written in capitals or in lower case; `Analyze
-      // orders` and `Truncate orders` are a label's or a sentence's words.
-      const keyword = /[A-Za-z]+/.exec(match[0])?.[0] ?? '';
+      // orders` and `Truncate orders` are a label's or a sentence's words,
+      // GORM's `.Create(` a method.
+      const word = /[A-Za-z]+/.exec(match[0]);
+      const keyword = word?.[0] ?? '';
       if (
+        !/(?:\.|->)\s*$/.test(match[0].slice(0, word?.index ?? 0)) &&
         SQL_KEYWORDS.test(keyword) &&
         keyword !== keyword.toUpperCase() &&
         keyword !== keyword.toLowerCase()
