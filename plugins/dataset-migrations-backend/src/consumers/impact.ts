@@ -570,6 +570,17 @@ function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
           ),
         ],
       });
+    // MyBatis Generator's criteria class (`PmsProductExample`), whose strings
+    // are SQL the mapper splices in (`${criterion.condition}`):
+    // `addCriterion("delete_status =", …)` fails once the column is gone.
+    if (/\$\{\s*criterion\s*\.\s*condition\s*\}/.test(file.content))
+      for (const match of file.content.matchAll(
+        /\bparameterType\s*=\s*["'](?:[\w$]+\.)*(\w+Example)["']/g,
+      ))
+        links.classes.set(match[1], {
+          from: file.path,
+          uses: [wordPattern(match[1], '')],
+        });
     for (const match of file.content.matchAll(
       /\b(?:expectation_suite_name|suite_name)\b["']?\s*[:=]\s*["']?([\w.-]+)|\b(?:suites\s*\.\s*get|get_expectation_suite)\s*\(\s*(?:(?:expectation_suite_)?name\s*=\s*)?["']([^"']+)["']/g,
     ))

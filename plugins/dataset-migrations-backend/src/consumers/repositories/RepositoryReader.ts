@@ -68,7 +68,8 @@ const CODE_EXTENSIONS = [
 /**
  * Files worth scanning: by extension, or by a name that runs commands
  * (`Makefile`, `Dockerfile.prod`, `Jenkinsfile`, `Procfile`…) or holds
- * settings (`.env`, `.env.production`). Not lock files, minified bundles and
+ * settings (`.env`, `.env.production`). Not lock files, minified bundles
+ * (`app.min.js`, `swagger-ui-bundle.js`) and
  * what a build or a package manager puts in the tree (`dist/`, `vendor/`,
  * `node_modules/`), which are generated or others' code: an installed dbt
  * package (`dbt_packages/`) is read, since models render with it.
@@ -80,7 +81,7 @@ const SCANNED_FILE = new RegExp(
   'i',
 );
 const GENERATED_FILE =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+\.(?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\//i;
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+[.-](?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\//i;
 
 /** Whether the file at `path` is read for what it may run on a table. */
 export function isScannedFile(path: string): boolean {
