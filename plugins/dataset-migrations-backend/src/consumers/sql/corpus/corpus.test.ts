@@ -4316,6 +4316,389 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'regress_rowtypes',
+    dir: path.join(__dirname, 'regress_rowtypes'),
+    migrations: [
+      {
+        name: 'PR01 quadtable.q renamed to qd ((q).c1, (qq.q).c1.i, SELECT * of a composite column)',
+        dataset: 'quadtable',
+        changes: [{ renameField: { from: 'q', to: 'qd' } }],
+      },
+      {
+        name: 'PR02 quadtable.f1 widened integer -> bigint',
+        dataset: 'quadtable',
+        changes: [{ changeType: { field: 'f1', type: 'bigint' } }],
+      },
+      {
+        name: 'PR03 quadtable renamed to quads (alias qq)',
+        dataset: 'quadtable',
+        changes: [],
+        renameTo: 'quads',
+      },
+      {
+        name: 'PR04 people.fn renamed to name ((fn).first, substr((fn).last, 1, 20))',
+        dataset: 'people',
+        changes: [{ renameField: { from: 'fn', to: 'name' } }],
+      },
+      {
+        name: 'PR05 people.bd dropped (SELECT * beside a composite column)',
+        dataset: 'people',
+        changes: [{ dropField: { name: 'bd' } }],
+      },
+      {
+        name: "PR06 people gains first (a name fullname's field has: (fn).first)",
+        dataset: 'people',
+        changes: [
+          { addField: { name: 'first', type: 'text', default: "'x'" } },
+        ],
+      },
+      {
+        name: 'PR07 fullname.last renamed to surname (f.last, last(f), $1.last in a function over the row type, fullname::text)',
+        dataset: 'fullname',
+        changes: [{ renameField: { from: 'last', to: 'surname' } }],
+      },
+      {
+        name: 'PR08 fullname.first renamed to given ($1.first in longname(fullname))',
+        dataset: 'fullname',
+        changes: [{ renameField: { from: 'first', to: 'given' } }],
+      },
+      {
+        name: 'PR09 fullname gains longname (f.longname then reads the column, not the function)',
+        dataset: 'fullname',
+        changes: [
+          { addField: { name: 'longname', type: 'text', default: "'x'" } },
+        ],
+      },
+      {
+        name: 'PR10 fullname.suffix dropped (an unread column: cast (fullname as text), fullname::text)',
+        dataset: 'fullname',
+        changes: [{ dropField: { name: 'suffix' } }],
+      },
+      {
+        name: 'PR11 fullname renamed to full_name (whole-row fullname, longname(fullname), last(f))',
+        dataset: 'fullname',
+        changes: [],
+        renameTo: 'full_name',
+      },
+      {
+        name: 'PR12 tenk1.thousand widened integer -> bigint (row comparisons, row_to_json)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'thousand', type: 'bigint' } }],
+      },
+      {
+        name: 'PR13 tenk1.thousand renamed to thousands (row comparisons, row_to_json(q) keys)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'thousand', to: 'thousands' } }],
+      },
+      {
+        name: 'PR14 tenk1.tenthous widened integer -> numeric ((thousand, tenthous) >= (997, 5000), row_to_json)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'tenthous', type: 'numeric' } }],
+      },
+      {
+        name: 'PR15 tenk1.ten renamed to t ((unique1, unique2) < any (select ten, ten ...))',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'ten', to: 't' } }],
+      },
+      {
+        name: "PR16 test_table.a renamed to x ((a,b) > ('a','a'))",
+        dataset: 'test_table',
+        changes: [{ renameField: { from: 'a', to: 'x' } }],
+      },
+      {
+        name: 'PR17 int8_tbl.q1 renamed to x (a name the alias list i(x,y) gives; row_to_json keys)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q1', to: 'x' } }],
+      },
+      {
+        name: "PR18 int8_tbl.q2 widened bigint -> numeric (row(123,456)::int8_tbl, '(...)' in IN, row_to_json)",
+        dataset: 'int8_tbl',
+        changes: [{ changeType: { field: 'q2', type: 'numeric' } }],
+      },
+      {
+        name: 'PR19 int8_tbl gains q3 (i8 in (row(123,456)::int8_tbl, ...), row_to_json(i))',
+        dataset: 'int8_tbl',
+        changes: [{ addField: { name: 'q3', type: 'bigint', default: '0' } }],
+      },
+      {
+        name: 'PR20 int8_tbl renamed to int8_table (the type name in row(...)::int8_tbl)',
+        dataset: 'int8_tbl',
+        changes: [],
+        renameTo: 'int8_table',
+      },
+      {
+        name: 'PR21 price.id renamed to price_id ($1.id in price_key_from_table(price), price.*)',
+        dataset: 'price',
+        changes: [{ renameField: { from: 'id', to: 'price_id' } }],
+      },
+      {
+        name: 'PR22 price.id widened integer -> bigint ($1.id returned as price_key (id integer))',
+        dataset: 'price',
+        changes: [{ changeType: { field: 'id', type: 'bigint' } }],
+      },
+      {
+        name: 'PR23 price.price renamed to amount (SET price = input_prices.price)',
+        dataset: 'price',
+        changes: [{ renameField: { from: 'price', to: 'amount' } }],
+      },
+      {
+        name: 'PR24 price renamed to prices (the parameter type of price_key_from_table, price.*)',
+        dataset: 'price',
+        changes: [],
+        renameTo: 'prices',
+      },
+      {
+        name: "PR25 compos gains f3 (insert ... values (v.*), fcompos1(row(1,'one')))",
+        dataset: 'compos',
+        changes: [{ addField: { name: 'f3', type: 'text', default: "'x'" } }],
+      },
+      {
+        name: 'PR26 compos renamed to compos2 (function parameters v compos)',
+        dataset: 'compos',
+        changes: [],
+        renameTo: 'compos2',
+      },
+      {
+        name: 'PR27 compositetable.a renamed to x ((d).a of a whole row, (NULL::compositetable).a)',
+        dataset: 'compositetable',
+        changes: [{ renameField: { from: 'a', to: 'x' } }],
+      },
+      {
+        name: 'PR28 compositetable renamed to ct (SELECT compositetable AS d FROM compositetable)',
+        dataset: 'compositetable',
+        changes: [],
+        renameTo: 'ct',
+      },
+      {
+        name: 'PR29 tt1.q1 widened bigint -> numeric (select q2,q1 from tt1 offset 0)',
+        dataset: 'tt1',
+        changes: [{ changeType: { field: 'q1', type: 'numeric' } }],
+      },
+      {
+        name: 'PR30 compositetable gains compositetable (the bare name then reads the column, not the whole row)',
+        dataset: 'compositetable',
+        changes: [
+          {
+            addField: { name: 'compositetable', type: 'text', default: "'x'" },
+          },
+        ],
+      },
+      {
+        name: 'PR31 fullname gains fullname (cast (fullname as text), fullname::text then read the column)',
+        dataset: 'fullname',
+        changes: [
+          { addField: { name: 'fullname', type: 'text', default: "'x'" } },
+        ],
+      },
+      {
+        name: 'PR32 int8_tbl gains i8 (the alias i8, compared as a whole row, then reads the column)',
+        dataset: 'int8_tbl',
+        changes: [{ addField: { name: 'i8', type: 'bigint', default: '0' } }],
+      },
+      {
+        name: 'PR33 int8_tbl.q1 renamed to i (the alias row_to_json(i) reads as a whole row)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q1', to: 'i' } }],
+      },
+      {
+        name: 'PR34 quadtable.q renamed to qq (the alias: (qq.q).c1.i)',
+        dataset: 'quadtable',
+        changes: [{ renameField: { from: 'q', to: 'qq' } }],
+      },
+      {
+        name: 'PR35 people renamed to fn (the name of its composite column: (fn).first)',
+        dataset: 'people',
+        changes: [],
+        renameTo: 'fn',
+      },
+      {
+        name: 'PR36 tenk1.tenthous renamed to y (the alias tenthous as y, row comparisons)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'tenthous', to: 'y' } }],
+      },
+      {
+        name: 'PR37 tt1.q1 renamed to r (the subquery alias r of row_to_json(r))',
+        dataset: 'tt1',
+        changes: [{ renameField: { from: 'q1', to: 'r' } }],
+      },
+      {
+        name: 'PR38 compositetable.b renamed to d (the name of the whole-row column: (d).b)',
+        dataset: 'compositetable',
+        changes: [{ renameField: { from: 'b', to: 'd' } }],
+      },
+      {
+        name: "PR39 people.fn renamed to people (the table's name: (fn).first then reads (people).first)",
+        dataset: 'people',
+        changes: [{ renameField: { from: 'fn', to: 'people' } }],
+      },
+      {
+        name: "PR40 fullname.first renamed to fullname (the table's name: fullname::text would read the column)",
+        dataset: 'fullname',
+        changes: [{ renameField: { from: 'first', to: 'fullname' } }],
+      },
+      {
+        name: 'PR41 int8_tbl.q1 renamed to i8 (the alias i8 compared as a whole row)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q1', to: 'i8' } }],
+      },
+    ],
+  },
+  {
+    name: 'regress_distinct',
+    dir: path.join(__dirname, 'regress_distinct'),
+    migrations: [
+      {
+        name: 'PD01 onek.two renamed to t2 (DISTINCT two ORDER BY 1, ORDER BY two using >)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'two', to: 't2' } }],
+      },
+      {
+        name: 'PD02 onek.ten widened integer -> bigint (DISTINCT ten, DISTINCT ON (string4, ten), ten using >)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'ten', type: 'bigint' } }],
+      },
+      {
+        name: 'PD03 onek.ten widened integer -> numeric',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'ten', type: 'numeric' } }],
+      },
+      {
+        name: 'PD04 onek.string4 retyped name -> text (DISTINCT string4, DISTINCT ON (string4), string4 using <)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'string4', type: 'text' } }],
+      },
+      {
+        name: 'PD05 onek.string4 renamed to s4',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'string4', to: 's4' } }],
+      },
+      {
+        name: 'PD06 onek renamed to onek2',
+        dataset: 'onek',
+        changes: [],
+        renameTo: 'onek2',
+      },
+      {
+        name: 'PD07 onek.four dropped (a column no query reads)',
+        dataset: 'onek',
+        changes: [{ dropField: { name: 'four' } }],
+      },
+      {
+        name: 'PD08 person.age widened integer -> bigint (DISTINCT p.age FROM person* p)',
+        dataset: 'person',
+        changes: [{ changeType: { field: 'age', type: 'bigint' } }],
+      },
+      {
+        name: 'PD09 person.age renamed to years (ORDER BY age using >, the output name)',
+        dataset: 'person',
+        changes: [{ renameField: { from: 'age', to: 'years' } }],
+      },
+      {
+        name: 'PD10 person renamed to people (person* with its inheritance children)',
+        dataset: 'person',
+        changes: [],
+        renameTo: 'people',
+      },
+      {
+        name: 'PD11 tenk1.two renamed to t (DISTINCT two, four, two)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'two', to: 't' } }],
+      },
+      {
+        name: 'PD12 tenk1.four widened integer -> numeric (DISTINCT four,1,2,3; DISTINCT ON (four) ... ORDER BY 1)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'four', type: 'numeric' } }],
+      },
+      {
+        name: 'PD13 tenk1.four renamed to quarter (DISTINCT ON (four) four,two ... ORDER BY 1)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'four', to: 'quarter' } }],
+      },
+      {
+        name: 'PD14 tenk1.two dropped (DISTINCT ON (four) four,two)',
+        dataset: 'tenk1',
+        changes: [{ dropField: { name: 'two' } }],
+      },
+      {
+        name: 'PD15 disttable.f1 renamed to "not null" (an output alias: f1 IS DISTINCT FROM NULL as "not null")',
+        dataset: 'disttable',
+        changes: [{ renameField: { from: 'f1', to: 'not null' } }],
+      },
+      {
+        name: 'PD16 disttable.f1 widened integer -> bigint (f1 IS DISTINCT FROM f1+1)',
+        dataset: 'disttable',
+        changes: [{ changeType: { field: 'f1', type: 'bigint' } }],
+      },
+      {
+        name: 'PD17 disttable.f1 widened integer -> numeric (f1 IS DISTINCT FROM 2)',
+        dataset: 'disttable',
+        changes: [{ changeType: { field: 'f1', type: 'numeric' } }],
+      },
+      {
+        name: 'PD18 distinct_tbl.x renamed to z (DISTINCT y, x; ORDER BY x in a subquery of SELECT *)',
+        dataset: 'distinct_tbl',
+        changes: [{ renameField: { from: 'x', to: 'z' } }],
+      },
+      {
+        name: 'PD19 distinct_tbl.y widened integer -> bigint (DISTINCT y, x ... ORDER BY y)',
+        dataset: 'distinct_tbl',
+        changes: [{ changeType: { field: 'y', type: 'bigint' } }],
+      },
+      {
+        name: 'PD20 distinct_tbl gains z (SELECT * FROM distinct_tbl ORDER BY x under DISTINCT y, x)',
+        dataset: 'distinct_tbl',
+        changes: [{ addField: { name: 'z', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PD21 distinct_tbl.y dropped',
+        dataset: 'distinct_tbl',
+        changes: [{ dropField: { name: 'y' } }],
+      },
+      {
+        name: 'PD22 distinct_on_tbl.z renamed to w (order by x, z, y inside; ORDER BY y, x, z over s)',
+        dataset: 'distinct_on_tbl',
+        changes: [{ renameField: { from: 'z', to: 'w' } }],
+      },
+      {
+        name: 'PD23 distinct_on_tbl.x renamed to s (the name of the subquery over it)',
+        dataset: 'distinct_on_tbl',
+        changes: [{ renameField: { from: 'x', to: 's' } }],
+      },
+      {
+        name: 'PD24 distinct_on_tbl.z dropped (read through SELECT * in a subquery, ORDER BY y, x, z)',
+        dataset: 'distinct_on_tbl',
+        changes: [{ dropField: { name: 'z' } }],
+      },
+      {
+        name: 'PD25 distinct_on_tbl renamed to s (the name of the subquery over it)',
+        dataset: 'distinct_on_tbl',
+        changes: [],
+        renameTo: 's',
+      },
+      {
+        name: 'PD26 int4_tbl.f1 renamed to r (an output alias: floor(random()) as r ... order by 1,2)',
+        dataset: 'int4_tbl',
+        changes: [{ renameField: { from: 'f1', to: 'r' } }],
+      },
+      {
+        name: 'PD27 int4_tbl.f1 widened integer -> bigint',
+        dataset: 'int4_tbl',
+        changes: [{ changeType: { field: 'f1', type: 'bigint' } }],
+      },
+      {
+        name: 'PD28 onek.ten renamed to "Ten" (a quoted name differing by case: DISTINCT ON (string4, ten), ten using >)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'ten', to: 'Ten' } }],
+      },
+      {
+        name: 'PD29 disttable renamed to "DistTable" (the file spells it DISTTABLE and disttable)',
+        dataset: 'disttable',
+        changes: [],
+        renameTo: 'DistTable',
+      },
+    ],
+  },
+  {
     name: 'adversarial20_min',
     dir: path.join(__dirname, 'adversarial20_min'),
     migrations: [

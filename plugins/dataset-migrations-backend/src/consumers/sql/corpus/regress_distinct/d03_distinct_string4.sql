@@ -1,0 +1,1 @@
+SELECT DISTINCT string4 FROM onek ORDER BY 1;

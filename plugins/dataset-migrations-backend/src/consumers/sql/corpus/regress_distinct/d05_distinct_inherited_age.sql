@@ -1,0 +1,1 @@
+SELECT DISTINCT p.age FROM person* p ORDER BY age using >;

@@ -1,0 +1,1 @@
+SELECT DISTINCT four FROM tenk1;

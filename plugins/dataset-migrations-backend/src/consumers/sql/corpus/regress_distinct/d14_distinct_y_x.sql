@@ -1,0 +1,1 @@
+SELECT DISTINCT y, x FROM distinct_tbl;

@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (y, x) x, y FROM distinct_on_tbl ORDER BY y;

@@ -1,0 +1,1 @@
+select cast (fullname as text) from fullname;

@@ -1,0 +1,1 @@
+select f.last from fullname f;

@@ -1,0 +1,1 @@
+select last(f) from fullname f;

@@ -1,0 +1,4 @@
+create function longname(fullname) returns text language sql
+as $$select $1.first || ' ' || $1.last$$;
+
+select longname(f) from fullname f;

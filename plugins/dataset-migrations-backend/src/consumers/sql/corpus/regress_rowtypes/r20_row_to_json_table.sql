@@ -1,0 +1,1 @@
+select row_to_json(i) from int8_tbl i;
