@@ -82,7 +82,9 @@ const SQL_START = String.raw`(?:select|insert|with|update|delete|merge|copy|crea
  * (Ruby's `<<~SQL`, a shell's `<<'EOF'`, PHP's `<<<SQL`), C#'s verbatim
  * `@"…"` (`""` a quote), Rust's raw `r#"…"#` start, a YAML block scalar's key
  * (`query: |`), a YAML plain scalar starting as SQL does (`- insert into …`,
- * `sql: SELECT …`, found by round 34), the text of an XML element
+ * `sql: SELECT …`, found by round 34) or a `.properties`, `.ini` or `.env`
+ * value (`archive.sql=INSERT …`), each over the lines continuing it, the
+ * text of an XML element
  * holding SQL (MyBatis's `<select>`/`<insert>`…, Hibernate's `<sql-query>`,
  * CDATA too); after it a `"…"` or `'…'`
  * continued over lines by a backslash.
@@ -94,7 +96,7 @@ const PIECE = new RegExp(
     String.raw`(?<verbatim>(?<![\w"])\$?@\$?"(?:[^"]|"")*")`,
     String.raw`(?<raw>\bb?r(?<hashes>#+)")`,
     String.raw`(?<yaml>^(?<indent>[ \t]*)(?:-[ \t]+)?[\w.-]+[ \t]*:[ \t]*[|>][+-]?\d*[ \t]*$)`,
-    String.raw`(?<plain>^[ \t]*(?:-[ \t]+(?:[\w.-]+[ \t]*:[ \t]+)?|[\w.-]+[ \t]*:[ \t]+)(?<sql>${SQL_START}[^\n]*))`,
+    String.raw`(?<plain>^(?<keyIndent>[ \t]*)(?:-[ \t]+(?:[\w.-]+[ \t]*:[ \t]+)?|(?:export[ \t]+)?[\w.-]+[ \t]*(?::[ \t]+|=[ \t]*))(?<sql>${SQL_START}[^\n]*))`,
     String.raw`(?<element><(?:select|insert|update|delete|sql|sql-query|query|statement)\b[^<>]*>[ \t\r\n]*(?:<!\[CDATA\[[ \t\r\n]*)?(?<text>${SQL_START}[^<]*))`,
     LITERAL,
     String.raw`(?<continued>(?<!\\)(?:"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'))`,
@@ -190,12 +192,20 @@ function piecesOf(code: string): Piece[] {
         block: true,
       });
       PIECE.lastIndex = Math.max(end, PIECE.lastIndex + 1);
-    } else if (g.plain || g.element) {
-      // Without CDATA's end, or a YAML comment after the scalar.
-      const text = g.sql
-        ? g.sql.replace(/[ \t]+#.*$/, '')
-        : g.text.replace(/\]\]>\s*$/, '');
-      const from = at + m[0].indexOf(g.sql ?? g.text);
+    } else if (g.sql) {
+      const from = at + m[0].indexOf(g.sql);
+      const end = plainScalarEnd(code, PIECE.lastIndex, g.keyIndent.length);
+      // Without YAML comments after the scalar, or a value's continuing
+      // backslashes, blanked in place.
+      const body = code
+        .slice(from, end)
+        .replace(/[ \t]+#.*$|\\(?=\r?\n)/gm, blank => ' '.repeat(blank.length));
+      pieces.push({ at: from, end, body, block: true });
+      PIECE.lastIndex = Math.max(end, PIECE.lastIndex);
+    } else if (g.element) {
+      // Without CDATA's end.
+      const text = g.text.replace(/\]\]>\s*$/, '');
+      const from = at + m[0].indexOf(g.text);
       pieces.push({
         at: from,
         end: from + text.length,
@@ -222,6 +232,31 @@ function piecesOf(code: string): Piece[] {
     }
   }
   return pieces;
+}
+
+/**
+ * Where a plain value that starts as SQL on `lineEnd`'s line ends: past the
+ * lines a backslash continues (`.properties`), and the lines a YAML plain
+ * scalar goes on to, indented deeper than its key and no key or list item of
+ * their own (`sql: INSERT INTO archive` then `  SELECT * FROM orders`).
+ */
+function plainScalarEnd(code: string, lineEnd: number, keyIndent: number) {
+  let end = lineEnd;
+  while (end < code.length) {
+    const next = end + 1;
+    const stop = code.indexOf('\n', next);
+    const lineStop = stop < 0 ? code.length : stop;
+    const line = code.slice(next, lineStop);
+    const continued = /\\\r?$/.test(code.slice(end - 2, end));
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    const deeper =
+      line.trim() !== '' &&
+      indent > keyIndent &&
+      !/^[ \t]*(?:-[ \t]|[\w.-]+[ \t]*:(?:[ \t]|$)|#)/.test(line);
+    if (!continued && !deeper) break;
+    end = lineStop;
+  }
+  return end;
 }
 
 /**

@@ -196,6 +196,27 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
       'dags/nightly.yml',
       'tasks:\n  - sql: INSERT INTO raw.orders_archive SELECT * FROM raw.orders  # nightly\n',
     ],
+    // A YAML plain scalar over lines, and settings' values (round 36).
+    [
+      'dags/archive2.yml',
+      'tasks:\n  copy:\n    sql: INSERT INTO raw.orders_archive\n      SELECT *\n      FROM raw.orders\n    retries: 2\n',
+    ],
+    [
+      'jobs/archive.properties',
+      '# nightly\narchive.sql=INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n',
+    ],
+    [
+      'jobs/archive2.properties',
+      'archive.sql = INSERT INTO raw.orders_archive \\\n    SELECT * FROM raw.orders\nretries=2\n',
+    ],
+    [
+      '.env',
+      'ARCHIVE_SQL=INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n',
+    ],
+    [
+      'jobs/archive.ini',
+      '[archive]\nsql = INSERT INTO raw.orders_archive SELECT * FROM raw.orders\n',
+    ],
     // A call in code on a line a key starts: its string is read, not the line.
     [
       'jobs/route.py',

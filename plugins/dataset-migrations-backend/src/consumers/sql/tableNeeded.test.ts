@@ -1134,7 +1134,7 @@ describe('variants found by round 33c', () => {
   });
 });
 
-describe('statements behind what only looks like a comment (round 36)', () => {
+describe('statements hidden behind what only looks like a comment, or in a setting (round 36)', () => {
   it.each([
     ['jobs/reset.py', 'cur.execute("-- reset\\nTRUNCATE orders")\n'],
     ['grafana/orders.json', '{"rawSql": "-- per order\\nTRUNCATE orders"}\n'],
@@ -1151,6 +1151,8 @@ describe('statements behind what only looks like a comment (round 36)', () => {
       'scripts/dump.sh',
       'docker compose exec -T db -- /usr/bin/pg_dump -U app -t orders shop\n',
     ],
+    ['jobs/cleanup.properties', 'cleanup.sql=TRUNCATE orders\n'],
+    ['.env', 'CLEANUP_SQL=TRUNCATE TABLE orders\n'],
     [
       'jobs/clean.py',
       'cur.execute("SELECT attrs #>> \'{a}\' FROM items; TRUNCATE orders")\n',

@@ -733,13 +733,14 @@ const SQL_KEYWORDS =
 
 /**
  * Where a SQL statement may start in code: a string's or line's start, after
- * `;`, `(`, a YAML key or list item (dbt's `on-run-start:` list), a dollar
+ * `;`, `(`, a YAML key or list item (dbt's `on-run-start:` list), a
+ * setting's `=` (`cleanup.sql=TRUNCATE orders` in `.properties`), a dollar
  * quote opening a function's body (`AS $$ TRUNCATE orders $$`), or a PL/pgSQL
  * block's word (`BEGIN`, `THEN`, `LOOP`). A line's start takes the blanks of
  * its own line only: taking line breaks too, each of a run of empty lines
  * looked to the run's end (2.7 s on 12,500 line breaks, found by a review).
  */
-const STATEMENT_START = String.raw`(?:^[ \t\uFEFF]*(?:-\s+)?|(?:[;"'\x60(]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*)`;
+const STATEMENT_START = String.raw`(?:^[ \t\uFEFF]*(?:-\s+)?|(?:[;"'\x60(=]|:\s|\$\w*\$|\b(?:begin|then|else|loop|atomic)\s)\s*)`;
 
 /** Ent's schema migration: `client.Schema.Create(ctx)`. */
 const ENT_SCHEMA_CREATE = String.raw`\.\s*Schema\s*\.\s*Create\s*\(`;
