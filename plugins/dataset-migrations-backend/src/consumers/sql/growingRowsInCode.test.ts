@@ -289,6 +289,10 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
   it.each([
     '-- name: archive\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < %s;\n\n-- name: count\nSELECT COUNT(*) FROM %s;\n',
     "-- name: archive\nINSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE customer LIKE 'a%%' AND id < %(cutoff)s;\n",
+    // Round 36: Flyway's and MyBatis' placeholders, and JDBC's.
+    'INSERT INTO ${schema}.orders_archive SELECT * FROM ${schema}.orders WHERE id < ${cutoff};\n',
+    'INSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < #{cutoff} AND customer IN (SELECT name FROM ${customers});\n',
+    "INSERT INTO raw.orders_archive SELECT * FROM raw.orders WHERE id < ? AND customer = ? AND attrs ? 'vip' LIMIT ?;\n",
   ])('reads a query file past its placeholders: %s', content => {
     const result = assess('queries/orders.sql', content);
     expect(result.status).toBe('needs-decision');

@@ -232,18 +232,28 @@ function asPlainSql(content: string): string {
 }
 
 /**
- * SQL with a client's placeholders as SQL the parser reads, each line where it
- * was: printf-style `%s`, `%d`, `%v` and `%(name)s` (a query file code
- * formats or binds, listmonk's `queries/*.sql`) as a parameter, or, where a
- * relation goes (`FROM %s`), as a relation of its own that is not the
- * dataset; `%%` as a `%`. Not inside a string literal. For decisions only.
+ * SQL with a client's or a tool's placeholders as SQL the parser reads, each
+ * line where it was: printf-style `%s`, `%d`, `%v` and `%(name)s` (a query
+ * file code formats or binds, listmonk's `queries/*.sql`), Flyway's,
+ * Liquibase's and MyBatis' `${name}`, MyBatis' `#{name}`, and JDBC's `?` after
+ * an operator, a `(`, a `,` or a keyword (not jsonb's `attrs ? 'key'`) as a
+ * parameter, or, where a relation goes (`FROM %s`), as a relation of its own
+ * that is not the dataset; a schema's placeholder before a name
+ * (`${schema}.orders`) blanked, leaving the name; `%%` as a `%`. Not inside a
+ * string literal. For decisions only.
  */
 function withPlaceholdersFilled(content: string): string {
   return content.replace(
-    /('(?:[^']|'')*')|%%|%(?:\(\w+\))?[sdv]\b/g,
-    (all: string, literal: string | undefined, at: number) => {
+    /('(?:[^']|'')*')|%%|%(?:\(\w+\))?[sdv]\b|[$#]\{[^{}\n]{1,100}\}(\s*\.)?|(?<=(?:[=<>(,+*/-]|\b(?:limit|offset|and|or|between|like|ilike|then|else|when|is|not|values|by|set|in))\s*)\?(?![|&?])/gi,
+    (
+      all: string,
+      literal: string | undefined,
+      dot: string | undefined,
+      at: number,
+    ) => {
       if (literal !== undefined) return all;
       if (all === '%%') return '% ';
+      if (dot !== undefined) return ' '.repeat(all.length);
       const relation = /\b(?:from|join|into|update|table)\s+$/i.test(
         content.slice(Math.max(0, at - 40), at),
       );
