@@ -1151,6 +1151,14 @@ describe('statements hidden behind what only looks like a comment, or in a setti
       'scripts/dump.sh',
       'docker compose exec -T db -- /usr/bin/pg_dump -U app -t orders shop\n',
     ],
+    [
+      'grafana/panels.json',
+      '{"panels":[{"rawSql":"SELECT 1 -- x"},{"rawSql":"TRUNCATE orders"}]}\n',
+    ],
+    [
+      'jobs/warm.go',
+      'db.Exec("SELECT 1 -- warm"); db.Exec("TRUNCATE orders")\n',
+    ],
     ['jobs/cleanup.properties', 'cleanup.sql=TRUNCATE orders\n'],
     ['.env', 'CLEANUP_SQL=TRUNCATE TABLE orders\n'],
     [
@@ -1171,6 +1179,14 @@ describe('statements hidden behind what only looks like a comment, or in a setti
     ['jobs/reset.py', '# cur.execute("TRUNCATE orders")\nprint(1)\n'],
     ['scripts/reset.sh', 'psql -c "SELECT 1" -- TRUNCATE orders later\n'],
     ['jobs/reset.go', '// db.Exec("TRUNCATE orders")\n'],
+    [
+      'jobs/commented.py',
+      '# cur.execute("BEGIN;\\nTRUNCATE orders;\\nCOMMIT;")\nprint(1)\n',
+    ],
+    [
+      'jobs/mixed.py',
+      'print("-- start"); x = 1  # cur.execute("TRUNCATE orders")\n',
+    ],
   ])('a real comment in %s is still not run', (path, content) => {
     expect(assess(path, content, add).needsTable).toBeFalsy();
   });

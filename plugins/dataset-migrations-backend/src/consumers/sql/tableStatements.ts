@@ -318,34 +318,31 @@ function withoutBlockComments(
  * Code's text with its comments blanked, positions kept: `#` (Python, shell,
  * YAML, Ruby), `//` and `-- ` to the end of the line where they start a line
  * or follow a blank (not a command's `--data-only`), and `/* … *\/` blocks. A
- * statement named in a comment is not run. A comment in a string written on
- * one line ends at its escaped line break (`"-- per order\nTRUNCATE orders"`
- * in JSON, Python, Go), or at the string's end: what follows runs. Not comments (a probe of real
- * repositories, round 36, found statements hidden behind each): the `--`
- * ending a command's options before the command it runs (`kubectl exec … --
- * psql -c "TRUNCATE orders"`), and jsonb's `#>`, `#>>` and `#-` operators.
+ * statement named in a comment is not run. SQL's `-- ` in a string written on
+ * one line ends at its escaped line break (`"-- per order\nTRUNCATE orders"` in
+ * JSON, Python, Go) or at the string's closing quote (`"SELECT 1 -- warm"),
+ * db.Exec("TRUNCATE orders")`): what follows runs; the code's own `#` and `//`
+ * end only with their line. Not comments (a probe of real repositories, round
+ * 36, found statements hidden behind each): the `--` ending a command's
+ * options before the command it runs (`kubectl exec … -- psql -c "TRUNCATE
+ * orders"`), and jsonb's `#>`, `#>>` and `#-` operators.
  */
 function withoutComments(code: string): string {
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');
   return withoutBlockComments(code, blank).replace(
     COMMENT,
-    (match, lead?: string, quote?: string) => {
-      const start = (lead ?? quote ?? '').length;
+    (match, codeLead?: string, sqlLead?: string, quote?: string) => {
+      const start = (codeLead ?? sqlLead ?? quote ?? '').length;
       const comment = match.slice(start);
-      // A string's first `--` ends at the string's closing quote too.
-      const end = quote ? comment.indexOf(quote) : -1;
-      const blanked = end < 0 ? comment : comment.slice(0, end);
-      return OPTIONS_END.test(comment)
+      return sqlLead !== undefined && OPTIONS_END.test(comment)
         ? match
-        : `${match.slice(0, start)}${blank(blanked)}${comment.slice(
-            blanked.length,
-          )}`;
+        : `${match.slice(0, start)}${blank(comment)}`;
     },
   );
 }
 
 const COMMENT =
-  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/|--(?=\s|-|$))(?:(?!\\[nr])[^\n])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr])[^\n])*/gm;
+  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/)[^\n]*|(^|[ \t])--(?=\s|-|$)(?:(?!\\[nr])[^\n"])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr]|\3)[^\n"])*/gm;
 /** `--` then a command it ends the options before (`-- psql`, `-- /usr/bin/pg_dump`). */
 const OPTIONS_END =
   /^--[ \t]+(?:[\w.~-]*\/)*(?:psql|pg_dump|pg_dumpall|pg_restore|vacuumdb|reindexdb|clusterdb|pgbench|sh|bash|env|python3?|ruby|node|perl|php|java|mysql|sqlite3|duckdb|dbt|rails|rake|bundle|npx|yarn|npm)\b/;
