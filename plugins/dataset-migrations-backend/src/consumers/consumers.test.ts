@@ -358,9 +358,13 @@ describe('consumer migration, through the job path', () => {
 
     // `decider` reads legacy_flag, which the migration drops: no data moves until a
     // person decides what happens to it.
+    // The run parks, then logs why: both are waited for (a loaded machine
+    // read the park before its log line).
     const waiting = await migrationWhen(
       id,
-      m => m.status === 'awaiting-decision',
+      m =>
+        m.status === 'awaiting-decision' &&
+        m.logs.some(l => /waiting for \d+ decision/.test(l.message)),
       'the run to wait for a decision',
     );
     expect(waiting.steps).toEqual([]);
