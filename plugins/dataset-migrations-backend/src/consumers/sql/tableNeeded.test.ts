@@ -1242,6 +1242,32 @@ describe('writes of a renamed dataset through a library (round 36)', () => {
       'prisma/schema.prisma',
       'model Order {\n  id  Int @id\n  qty Int\n\n  @@map("orders")\n}\n',
     ],
+    // Found by a cold review of the above.
+    ['src/a.js', "await knex('orders').where({ id }).update({ qty: 2 });\n"],
+    ['src/b.js', 'await knex.insert(row).into("orders");\n'],
+    [
+      'app/Jobs/A.php',
+      "<?php\nDB::table('orders')->where('id', 1)->update(['qty' => 2]);\n",
+    ],
+    [
+      'app/Jobs/B.php',
+      "<?php\nDB::table('orders')->where('id', 1)->delete();\n",
+    ],
+    ['svc/a.go', 'db.Table("orders").Create(&rows)\n'],
+    ['svc/b.go', 'db.Table("orders").Where("id = ?", id).Updates(m)\n'],
+    ['prisma/pulled.prisma', 'model orders {\n  id  Int @id\n  qty Int\n}\n'],
+    [
+      'lib/purge.ex',
+      'Repo.delete_all(from o in "orders", where: o.id < ^cutoff)\n',
+    ],
+    [
+      'jobs/load3.py',
+      'df.to_sql(con=create_engine(url(cfg)), name="orders", if_exists="append")\n',
+    ],
+    [
+      'seeders/orders.js',
+      "await queryInterface.bulkInsert('orders', rows, {});\n",
+    ],
   ])('%s goes to a person', (path, content) => {
     const found = assess(path, content, renamed);
     expect({ path, needsTable: found.needsTable }).toEqual({
@@ -1274,6 +1300,41 @@ describe('writes of a renamed dataset through a library (round 36)', () => {
     );
     expect(found?.needsTable).toBe(true);
     expect(found?.problem?.message).toContain('refuses writes');
+  });
+
+  it('a write through a Drizzle table object of a schema file goes to a person', () => {
+    const found = inRepository(
+      [
+        {
+          path: 'src/db/schema.ts',
+          content:
+            "export const orders = pgTable('orders', { id: serial('id') });\n",
+        },
+        {
+          path: 'src/save.ts',
+          content:
+            "import { orders } from './db/schema';\nawait db.insert(orders).values(row);\n",
+        },
+      ],
+      'src/save.ts',
+      renamed,
+    );
+    expect(found?.needsTable).toBe(true);
+  });
+
+  it.each([
+    ['src/mongo.js', "await db.collection('orders').insertOne(doc);\n"],
+    [
+      'src/fire.js',
+      "await firebase.database().ref('orders').update({ a: 1 });\n",
+    ],
+    [
+      'src/form.ts',
+      "this.form.get('orders').updateValueAndValidity();\nconst q = 'SELECT id FROM orders';\n",
+    ],
+    ['jobs/summary.py', "summary.get('orders').update({'n': 1})\n"],
+  ])('not a write of the table: %s', (path, content) => {
+    expect(assess(path, content, renamed).needsTable).toBeFalsy();
   });
 
   it.each([

@@ -162,8 +162,10 @@ function modelDeclarations(target: DatasetTarget, mapped: string[]): string {
     String.raw`^[ \t]*${modifiers}class\s+(?:${classes})\b[^\n{]*?(?:<|\bextends\b|\()`,
     String.raw`(?:@Entity|@Table|\[Table)\b[^\n]*\n(?:[ \t]*(?:@|\[)[^\n]*\n)*[ \t]*${modifiers}class\s+(?:${classes})\b`,
     String.raw`\bschema\s*\(?\s*"${escapeRegExp(target.table)}"`,
-    String.raw`^[ \t]*class\s+${django}\s*\([^)\n]*\bModel\b`,
-    String.raw`^[ \t]*model\s+(?:${classes})\s*\{`,
+    String.raw`^[ \t]*class\s+${django}\s*\([^)\n]*Model\b`,
+    String.raw`^[ \t]*model\s+(?:${classes}|${escapeRegExp(
+      target.table,
+    )})\s*\{`,
     String.raw`^[ \t]*type\s+(?:${classes})\s+struct\s*\{(?=[^}]*\bgorm\b)`,
   ].join('|');
 }
@@ -766,18 +768,34 @@ const COPY_END = String.raw`(?:stdin|stdout|pstdin|pstdout|program|['"$%{:?]|[\w
  * 36 found pandas, Spark, Airflow, SQLAlchemy, Kysely, GORM, Drizzle and
  * Prisma writers of a renamed dataset handed to the agent after the cut-over.
  */
-function libraryWrites(quotedName: string, mapped: string[]): string {
-  const names = mapped.map(escapeRegExp);
+function libraryWrites(
+  quotedName: string,
+  table: string,
+  mapped: string[],
+): string {
+  // A table object is often named as the table (Drizzle's `export const
+  // orders = pgTable('orders', …)` in a schema file of its own).
+  const names = [...mapped.map(escapeRegExp), escapeRegExp(table)];
   const classes = mapped.filter(m => /^[A-Z]/.test(m)).map(escapeRegExp);
-  const delegates = mapped
-    .filter(m => /^[A-Z]/.test(m))
-    .map(m => escapeRegExp(m[0].toLowerCase() + m.slice(1)));
+  // Prisma's delegate of a model (`prisma.order`, `db.orders` of `model orders`).
+  const delegates = [
+    ...classes.map(m => m[0].toLowerCase() + m.slice(1)),
+    escapeRegExp(table),
+  ];
   const any = (list: string[]) => list.join('|') || '(?!)';
-  const argument = String.raw`(?:[^()]|\([^()]*\)){0,500}?`;
+  // A call's arguments, with calls in them two deep.
+  const argument = String.raw`(?:[^()]|\((?:[^()]|\([^()]*\))*\)){0,500}?`;
+  // A query builder's chain up to its write, in one statement.
+  const chain = String.raw`(?:\s*(?:\.|->)\s*\w+\s*\(${argument}\))*?\s*(?:\.|->)\s*`;
+  const write = String.raw`(?:insert\w*|update\w*|upsert|del|delete|merge|increment|decrement|Create|CreateInBatches|Save|Updates?|UpdateColumns?|Delete|FirstOrCreate)\s*\(`;
   return [
-    String.raw`\(\s*${quotedName}\s*\)\s*(?:\.|->)\s*(?:insert\w*|update\w*|upsert|del|delete|merge|increment|decrement)\s*\(`,
-    String.raw`\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto)\s*\(\s*(?:(?:DSL\s*\.\s*)?table\s*\(\s*)?${quotedName}`,
-    String.raw`\bRepo\s*\.\s*(?:insert_all!?|update_all|delete_all)\s*\(\s*(?:from\s*\(\s*\w+\s+in\s+)?${quotedName}`,
+    // knex's `knex('orders')`, `.table('orders')`, `.from('orders')`;
+    // Laravel's `DB::table('orders')`; GORM's `db.Table("orders")`. Not any
+    // call of the name (`db.collection('orders').insertOne`, a dict's get).
+    String.raw`(?:\b(?:knex|db|trx|tx|qb|k)\s*(?:<[^<>]*>)?\s*|(?:\.|->|::)\s*(?:[Tt]able|from|into))\(\s*${quotedName}\s*\)${chain}${write}`,
+    String.raw`\.\s*insert\s*\(${argument}\)\s*\.\s*into\s*\(\s*${quotedName}`,
+    String.raw`\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto|bulkInsert|bulkUpdate|bulkDelete)\s*\(\s*(?:(?:DSL\s*\.\s*)?table\s*\(\s*)?${quotedName}`,
+    String.raw`\bRepo\s*\.\s*(?:insert_all!?|update_all|delete_all)\s*\(\s*(?:from\s*\(?\s*\w+\s+in\s+)?${quotedName}`,
     String.raw`\.\s*(?:to_sql|write_database)\s*\(\s*(?:(?:name|table_name)\s*=\s*)?${quotedName}|\.\s*(?:to_sql|write_database)\s*\(${argument}\b(?:name|table_name)\s*=\s*${quotedName}`,
     String.raw`\binsert_rows\s*\(\s*(?:table\s*=\s*)?${quotedName}`,
     String.raw`\.\s*write\b${SPARK_CHAIN}(?:\.\s*jdbc\s*\(${argument}${quotedName}|\bdbtable['"]?\s*[,=:]\s*${quotedName})`,
@@ -1081,7 +1099,10 @@ function patterns(
   if (mapping.renamedTo)
     found.push(
       [RENAMED_WRITE, new RegExp(sqlWrite, 'gi')],
-      [RENAMED_WRITE, new RegExp(libraryWrites(quotedName, mapped), 'g')],
+      [
+        RENAMED_WRITE,
+        new RegExp(libraryWrites(quotedName, target.table, mapped), 'g'),
+      ],
     );
   // A model of the renamed dataset writes its old name wherever the app saves,
   // creates or deletes through it (`$song->save()`, `Repo.insert`, an
