@@ -39,6 +39,10 @@ const services: Record<string, string> = {
     'conn.exec_params("UPDATE orders SET amount = 0 WHERE id = $1", [id])\n',
   'src/Report.php':
     '$rows = $pdo->query("SELECT customer, amount FROM orders")->fetchAll();\n',
+  'app/views/orders/index.rss.builder':
+    'xml.amount connection.select_value("SELECT sum(amount) FROM orders")\n',
+  'src/services/product-bundle.js':
+    'const q = "SELECT customer, amount FROM orders";\n',
   'Reports/Totals.cs':
     'var cmd = new NpgsqlCommand("SELECT sum(amount) FROM orders", conn);\n',
   'lib/totals.ex':
@@ -59,8 +63,6 @@ const notCode: Record<string, string> = {
   'pnpm-lock.yaml': 'orders: {amount: 1}\n',
   'vendor/github.com/acme/orm/query.go': 'q := "SELECT amount FROM orders"\n',
   'web/dist/app.bundle.js': 'const q = "SELECT amount FROM orders";\n',
-  'doc/swagger/swagger-ui-bundle.js':
-    'const q = "SELECT amount FROM orders";\n',
 };
 
 describe('a consumer written in any language', () => {

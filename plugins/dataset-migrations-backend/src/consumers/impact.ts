@@ -56,6 +56,7 @@ import {
 } from './sql/migrationHistory';
 import {
   conventionalModelsOf,
+  ormModelsIn,
   ormClassesOf,
   tableObjectsOf,
 } from './sql/ormClasses';
@@ -167,7 +168,8 @@ function assessFiles(
       objectNamesIn(file, target, files) !== undefined,
   );
   const assessedFiles = new Set(candidates);
-  const links = linksIn([...named], target);
+  const models = ormModelsIn(files);
+  const links = linksIn([...named], target, models);
   // Files that name the dataset, and models rendering showed to read it.
   const assessed = rewriteConsumerFiles(candidates, target, mapping, files)
     .filter(
@@ -233,15 +235,20 @@ function assessFiles(
     ...projectConfig,
     ...linked,
   ];
-  const judged = new Map(found.map(result => [result.path, result]));
-  for (const file of files) {
-    const result = judged.get(file.path);
-    if (result && result.status !== 'unaffected') continue;
-    const read = readsThroughModelInstances(file, links, target, mapping);
-    if (read) judged.set(file.path, read);
-  }
+  // Files no step found reading the dataset, looked at for reads through a
+  // model's instances; a file's other results are kept.
+  const judged = new Set(
+    found.filter(r => r.status !== 'unaffected').map(r => r.path),
+  );
+  const others = models.map(m => m.name);
+  const reads = files.flatMap(file =>
+    judged.has(file.path)
+      ? []
+      : readsThroughModelInstances(file, links, target, mapping, others) ?? [],
+  );
+  const read = new Set(reads.map(r => r.path));
   return historyAsIsAll(
-    [...judged.values()].map(
+    [...found.filter(r => !read.has(r.path)), ...reads].map(
       result => [files.find(f => f.path === result.path), result] as const,
     ),
     files,
@@ -536,40 +543,56 @@ interface ConfigLinks {
   >;
 }
 
-function linksIn(named: ChangedFile[], target: DatasetTarget): ConfigLinks {
+function linksIn(
+  named: ChangedFile[],
+  target: DatasetTarget,
+  models: ReadonlyArray<{ name: string; path: string }>,
+): ConfigLinks {
   const links: ConfigLinks = {
     suites: new Map(),
     datasets: new Map(),
     classes: new Map(),
   };
+  const uses = (name: string) => [
+    wordPattern(name, ''),
+    new RegExp(
+      `\\.\\s*${escapeRegExp(name[0].toLowerCase() + name.slice(1))}\\s*\\.`,
+    ),
+  ];
+  // Models an ORM maps by convention, wherever declared, through a base of
+  // the repository's own too (`class Page < Entity`).
+  for (const [name, from] of conventionalModelsOf(
+    models,
+    target.table,
+    target.schema,
+  ))
+    links.classes.set(name, {
+      from,
+      orm: true,
+      upserts: true,
+      uses: uses(name),
+    });
   for (const file of named) {
     // Classes an ORM maps to the dataset (not another schema's table): code
     // using one reads its whole rows.
-    const orm = new Set([
-      ...ormClassesOf(file.content, target.table, target.schema),
-      ...conventionalModelsOf(file.content, target.table, target.schema),
-    ]);
+    const orm = new Set(
+      ormClassesOf(file.content, target.table, target.schema),
+    );
     const objects = linkingTableObjectsOf(file.content, target.table);
     for (const name of [
-      ...orm,
       ...ormClassesOf(file.content, target.table),
       ...objects,
       ...tableConstantsOf(file.content, target.table, file.path),
-    ])
+    ]) {
+      if (links.classes.get(name)?.orm && !orm.has(name)) continue;
       links.classes.set(name, {
         from: file.path,
         orm: orm.has(name),
         // What an ORM's upsert may name: not another schema's class.
         upserts: orm.has(name) || objects.includes(name),
-        uses: [
-          wordPattern(name, ''),
-          new RegExp(
-            `\\.\\s*${escapeRegExp(
-              name[0].toLowerCase() + name.slice(1),
-            )}\\s*\\.`,
-          ),
-        ],
+        uses: uses(name),
       });
+    }
     // MyBatis Generator's criteria class (`PmsProductExample`), whose strings
     // are SQL the mapper splices in (`${criterion.condition}`):
     // `addCriterion("delete_status =", …)` fails once the column is gone.
@@ -629,6 +652,10 @@ const GENERIC_NAMES = new Set([
   'audience',
   'resource',
   'collection',
+  // An InfluxDB or Prometheus dashboard's keys (round 36b).
+  'measurement',
+  'metric',
+  'series',
 ]);
 
 /**
@@ -808,6 +835,34 @@ function throughLinkedClasses(
 }
 
 /**
+ * Languages (and their templates) whose integers have no width: an integer
+ * widened to a wider integer reads the same there (Ruby, Python, PHP's
+ * 64-bit `int`, Elixir); not JavaScript, where node-postgres returns a
+ * `bigint` as a string, nor Java, Go or C#, which declare the width.
+ */
+const DYNAMIC_INTEGERS =
+  /\.(?:rb|erb|haml|slim|jbuilder|builder|rabl|rake|py|html?|j2|jinja2?|php|twig|ex|exs|eex|heex|leex)$/i;
+
+/** `mapping` with integers widened to wider integers read as they were. */
+function withoutIntegerWidenings(mapping: ConsumerMapping): ConsumerMapping {
+  const integers = ['smallint', 'integer', 'bigint'];
+  return {
+    ...mapping,
+    byField: new Map(
+      [...mapping.byField].map(([field, m]) => [
+        field,
+        m.kind === 'retyped' &&
+        m.to === field &&
+        integers.includes(m.oldType) &&
+        integers.includes(m.newType)
+          ? { kind: 'same' }
+          : m,
+      ]),
+    ),
+  };
+}
+
+/**
  * Code reading a changed field of a model an ORM maps to the dataset, in a
  * file that names neither the dataset nor the model: a view's
  * `@order.discount`, a template's `{{ o.discount }}` or `$order->discount`, a
@@ -822,6 +877,8 @@ function readsThroughModelInstances(
   links: ConfigLinks,
   target: DatasetTarget,
   mapping: ConsumerMapping,
+  /** The repository's ORM models, of any table: their instances are not the dataset's. */
+  others: string[],
 ): RewrittenFile | undefined {
   if (isSqlPath(file.path) || CONFIG_PATH.test(file.path)) return undefined;
   const models = [...links.classes].filter(
@@ -830,8 +887,11 @@ function readsThroughModelInstances(
   if (models.length === 0) return undefined;
   const { fields, lines } = changedFieldsReadAsKeys(
     unescapedCode(file.content),
-    mapping,
+    DYNAMIC_INTEGERS.test(file.path)
+      ? withoutIntegerWidenings(mapping)
+      : mapping,
     models.map(([name]) => name),
+    others,
   );
   if (fields.length === 0) return undefined;
   const [name, { from }] = models[0];

@@ -57,11 +57,12 @@ const CODE_EXTENSIONS = [
   // Languages.
   'py ipynb r rmd jl scala sc java kt kts groovy go rb rake php cs fs vb ex exs',
   'rs c h cc cpp hpp swift dart lua pl pm clj ts tsx mts cts js jsx mjs cjs sh',
-  'bash zsh ps1 mk gradle',
+  'bash zsh ksh csh ps1 bat cmd mk gradle module install inc sas pks pkb',
   // Templates and views, which read a model's fields (`{{ order.discount }}`).
   'html htm xhtml haml slim jbuilder rabl eex heex leex twig mustache hbs',
   'handlebars ejs pug jade liquid njk razor cshtml vbhtml vue svelte astro',
-  'gotmpl jsp ftl vm graphql gql',
+  'gotmpl jsp ftl vm graphql gql builder prawn axlsx ctp phtml gsp cfm cfc',
+  'tt ep latte aspx ascx',
   // Configuration.
   'yml yaml json toml ini cfg conf properties xml env tf hcl prisma',
 ].flatMap(line => line.split(' '));
@@ -69,7 +70,7 @@ const CODE_EXTENSIONS = [
  * Files worth scanning: by extension, or by a name that runs commands
  * (`Makefile`, `Dockerfile.prod`, `Jenkinsfile`, `Procfile`…) or holds
  * settings (`.env`, `.env.production`). Not lock files, minified bundles
- * (`app.min.js`, `swagger-ui-bundle.js`) and
+ * (`app.min.js`, `app.bundle.js`; not `product-bundle.js`, a shop's own) and
  * what a build or a package manager puts in the tree (`dist/`, `vendor/`,
  * `node_modules/`), which are generated or others' code: an installed dbt
  * package (`dbt_packages/`) is read, since models render with it.
@@ -77,11 +78,11 @@ const CODE_EXTENSIONS = [
 const SCANNED_FILE = new RegExp(
   String.raw`(?:\.(?:${CODE_EXTENSIONS.join(
     '|',
-  )})|(?:^|/)(?:(?:GNU)?[Mm]akefile|(?:Docker|Container)file(?:\.[\w.-]+)?|Jenkinsfile|Procfile|Rakefile|Justfile|\.env(?:\.[\w.-]+)?))$`,
+  )})|(?:^|/)(?:(?:GNU)?[Mm]akefile|(?:Docker|Container)file(?:\.[\w.-]+)?|Jenkinsfile|Procfile|Rakefile|Justfile|crontab|\.env(?:\.[\w.-]+)?))$`,
   'i',
 );
 const GENERATED_FILE =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+[.-](?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\//i;
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+\.(?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\//i;
 
 /** Whether the file at `path` is read for what it may run on a table. */
 export function isScannedFile(path: string): boolean {

@@ -84,36 +84,89 @@ export function ormClassesOf(
 }
 
 /**
- * Models an ORM maps to the table by convention, naming no table: a class
- * named as the table (`Order` for `orders`, see modelClassNames) extending a
- * base that infers its table and columns: Active Record's (`<
- * ApplicationRecord`, `< ActiveRecord::Base`), Eloquent's, Sequelize's and
- * Lucid's (`extends Model`, `extends BaseModel`), or Django's (`(models.Model)`,
- * for `<app>_order` by the table's last word). Their attributes are the
- * table's columns, declared nowhere in the code. Only in the default schema,
- * which the conventions infer.
+ * The bases a model inherits its table and columns from, per language: Active
+ * Record's (`ApplicationRecord`, `ActiveRecord::Base`), Eloquent's, Lucid's and
+ * Sequelize's (`Model`, `BaseModel`, `Authenticatable`, `Pivot`), and Django's
+ * (`models.Model`, and abstract models of packages apps build on:
+ * django-extensions' `TimeStampedModel`, `AbstractUser`, MPTT's…). Not
+ * pydantic's `BaseModel`, a Python class of no table.
+ */
+const ORM_BASES: Array<[RegExp, RegExp]> = [
+  [/\.rb$/i, /^(?:(?:::)?(?:\w+::)*\w*Record|(?:::)?ActiveRecord::Base)$/],
+  [
+    /\.(?:php|[cm]?[jt]sx?)$/i,
+    /^(?:[\w\\.]*[\\.])?(?:Model|BaseModel|Authenticatable|Pivot|Eloquent)$/,
+  ],
+  [
+    /\.py$/i,
+    /^(?:(?:models|db)\.)?(?:Model|TimeStampedModel|TitleSlugDescriptionModel|TitleDescriptionModel|SoftDeletableModel|StatusModel|UUIDModel|MPTTModel|PolymorphicModel|AbstractUser|AbstractBaseUser|OrderedModel)$/,
+  ],
+];
+
+/** A class and the base it names, as Ruby, PHP, JavaScript and Python declare them. */
+const CLASS_WITH_BASE =
+  /^[ \t]*(?:(?:export|default|final|abstract|public)\s+)*class\s+(?:(?:::)?[A-Z]\w*::)*([A-Z]\w*)(?:\s*<\s*((?:::)?(?:[A-Z]\w*::)*[A-Z]\w*)|(?:<[^<>\n]*>)?\s+extends\s+([\w\\.]+)|\s*\(\s*([\w.]+))/gm;
+
+/**
+ * The ORM models declared in the repository, each with its file: classes
+ * extending an ORM's base (ORM_BASES), or a class of the repository that does
+ * (`class Page < Entity`, where `Entity < ApplicationRecord` is abstract;
+ * `Page extends BookChild extends Entity extends Model`; `class
+ * Order(BaseModel)` over an abstract Django model).
+ */
+export function ormModelsIn(
+  files: ReadonlyArray<{ path: string; content: string }>,
+): Array<{ name: string; path: string }> {
+  const declared: Array<{ name: string; base: string; path: string }> = [];
+  const bases = new Map<string, { base: string; roots: RegExp }>();
+  for (const file of files) {
+    const roots = ORM_BASES.find(([path]) => path.test(file.path))?.[1];
+    if (!roots || !/\bclass\s/.test(file.content)) continue;
+    for (const m of file.content.matchAll(CLASS_WITH_BASE)) {
+      const base = m[2] ?? m[3] ?? m[4];
+      declared.push({ name: m[1], base, path: file.path });
+      if (!bases.has(m[1])) bases.set(m[1], { base, roots });
+    }
+  }
+  const isOrm = (base: string, roots: RegExp, seen: Set<string>): boolean => {
+    if (roots.test(base)) return true;
+    const name = base.split(/::|\\|\./).pop()!;
+    const next = bases.get(name);
+    if (!next || seen.has(name)) return false;
+    seen.add(name);
+    return isOrm(next.base, next.roots, seen);
+  };
+  return declared
+    .filter(({ name, base }) =>
+      isOrm(base, bases.get(name)!.roots, new Set([name])),
+    )
+    .map(({ name, path }) => ({ name, path }));
+}
+
+/**
+ * Of the repository's ORM models (ormModelsIn), those of the table by
+ * convention, naming no table: named as the table (`Order` for `orders`, see
+ * modelClassNames; for Django, `OrderItem` for `shop_orderitem`, the table's
+ * last word in any case). Their attributes are the table's columns, declared
+ * nowhere in the code. Only in the default schema, which the conventions
+ * infer.
  */
 export function conventionalModelsOf(
-  content: string,
+  models: ReadonlyArray<{ name: string; path: string }>,
   table: string,
   schema: string,
-): string[] {
-  if (schema !== 'public') return [];
-  const word = table.slice(table.lastIndexOf('_') + 1);
-  const django = /^[a-z0-9]+$/.test(word)
-    ? singularsOf(word).map(w => w[0].toUpperCase() + w.slice(1))
-    : [];
-  const alternatives = (names: string[]) =>
-    names.map(escapeRegExp).join('|') || '(?!)';
-  const declared = new RegExp(
-    String.raw`^[ \t]*(?:(?:export|default|final|abstract)\s+)*class\s+(?:(?:::)?[A-Z]\w*::)*(?:(${alternatives(
-      modelClassNames(table),
-    )})\s*(?:<\s*(?:::)?(?:[A-Z]\w*::)*(?:\w*Record|ActiveRecord::Base)\b|extends\s+(?:[\w\\]*\\)?(?:Model|BaseModel|Authenticatable|Eloquent)\b)|(${alternatives(
-      django,
-    )})\s*\(\s*(?:models\.)?Model\s*\))`,
-    'gm',
-  );
-  return [...new Set([...content.matchAll(declared)].map(m => m[1] ?? m[2]))];
+): Map<string, string> {
+  const found = new Map<string, string>();
+  if (schema !== 'public') return found;
+  const conventional = new Set(modelClassNames(table));
+  const lastWord = table.slice(table.lastIndexOf('_') + 1).toLowerCase();
+  for (const { name, path } of models)
+    if (
+      conventional.has(name) ||
+      (/\.py$/i.test(path) && name.toLowerCase() === lastWord)
+    )
+      found.set(name, path);
+  return found;
 }
 
 /**

@@ -794,36 +794,92 @@ export function changedFieldsNamedIn(
 /**
  * Changed fields code reads as an attribute or a key of something, in any
  * spelling, and on which lines: `o.discount`, `o?.discount`, `$o->discount`,
- * a symbol (`:discount`), a quoted key (`'discount'`), a key or named argument
- * (`discount:`), a Django lookup (`discount__gt`). What an ORM's model
- * instance reads in a view or a template, not a word of prose, nor an
- * attribute of a class other than the `models` (`Refund.discount`).
+ * a symbol (`:discount`), a quoted key (`'discount'`), a Django lookup
+ * (`discount__gt`), a key or named argument (`discount:`) on a line calling
+ * a query or a write (`where`, `update`, `create`, `filter`…), Active
+ * Record's attribute methods and finders (`discount_changed?`,
+ * `discount_before_type_cast`, `find_by_discount`), and a destructured key
+ * (`const { discount } = order`). What an ORM's model instance reads in a
+ * view or a template, not a word of prose; nor an attribute of a class other
+ * than the `models` (`Refund.discount`), or of an instance named as another
+ * model of the repository, one of `others` (`@user.name`, `current_user.name`).
  */
 export function changedFieldsReadAsKeys(
   content: string,
   mapping: ConsumerMapping,
   models: string[],
+  others: string[] = [],
 ): { fields: string[]; lines: number[] } {
-  return changedFieldsMatching(content, mapping, (at, end) => {
-    const before = content.slice(Math.max(0, at - 2), at);
-    const after = content.slice(end, end + 3);
-    // Another class's attribute (`Refund.amount`) is not the model's.
-    const receiver = /([A-Z][\w$]*)\s*(?:\.|::|->)\s*$/.exec(
+  const ours = models.map(m => m.toLowerCase());
+  const instances = others
+    .filter(o => !models.includes(o))
+    .map(o => o.toLowerCase());
+  const ofOtherModel = (at: number) => {
+    const receiver = /([A-Za-z_$@][\w$@]*)\s*(?:\?\.|&\.|\.|::|->)\s*$/.exec(
       content.slice(Math.max(0, at - 200), at),
     );
-    if (receiver && !models.includes(receiver[1])) return false;
+    if (!receiver) return false;
+    if (/^[A-Z]/.test(receiver[1])) return !models.includes(receiver[1]);
+    const plain = receiver[1].replace(/^[@$]+|_/g, '').toLowerCase();
     return (
-      /(?:\.|->|[^:]:|^:)$/.test(before) ||
-      (/["'`]$/.test(before) && after[0] === before[before.length - 1]) ||
-      /^(?:__|\s*:(?!:))/.test(after)
+      !ours.some(o => plain.includes(o)) &&
+      instances.some(o => plain === o || plain === `${o}s` || plain.endsWith(o))
+    );
+  };
+  const keyed = changedFieldsMatching(content, mapping, (at, end) => {
+    if (ofOtherModel(at)) return false;
+    const before = content.slice(Math.max(0, at - 2), at);
+    const after = content.slice(end, end + 3);
+    if (/(?:\.|->|[^:]:|^:)$/.test(before) || after.startsWith('__'))
+      return true;
+    if (/["'`]$/.test(before) && after[0] === before[before.length - 1])
+      return true;
+    return (
+      /^\s*:(?!:)/.test(after) &&
+      ORM_CALL.test(content.slice(content.lastIndexOf('\n', at) + 1, at))
     );
   });
+  const methods = changedFieldsMatching(
+    content,
+    mapping,
+    () => true,
+    attributeMethodsOf,
+  );
+  return {
+    fields: [...new Set([...keyed.fields, ...methods.fields])].sort(),
+    lines: [...new Set([...keyed.lines, ...methods.lines])].sort(
+      (a, b) => a - b,
+    ),
+  };
+}
+
+/** A query's or a write's call, before a key naming a field (`where(discount: 0)`). */
+const ORM_CALL =
+  /\b(?:where|not|rewhere|find_by!?|find_or_\w+_by!?|update(?:_columns?|_attributes?|_all)?!?|upsert(?:_all)?|insert(?:_all)?!?|create!?|new|build|assign_attributes|permit|pluck|select|order|group|filter|exclude|get|values(?:_list)?|only|defer|annotate|order_by|aggregate|findAll|findOne|findOneBy|findBy|findMany|findFirst|findUnique|count|save|set|fill|forceFill|firstOrCreate|updateOrCreate|make|query)\b/;
+
+/**
+ * Active Record's attribute methods and dynamic finders of a field, and a
+ * destructured key of it (`const { discount } = order`).
+ */
+function attributeMethodsOf(field: string): RegExp[] {
+  const f = escapeRegExp(field);
+  return [
+    new RegExp(
+      String.raw`\bfind(?:_or_(?:create|initialize))?(?:_all)?_by_(?:\w+?_and_)?${f}(?![a-z0-9])|(?<![\w$])${f}_(?:changed\?|was\b|before_type_cast\b|in_database\b|previously_changed\?|previously_was\b|previous_change\b|change\b|change_to_be_saved\b|will_change!|before_last_save\b|came_from_user\?)|\b(?:saved_change_to|will_save_change_to|restore)_${f}\b|(?<![\w$])${f}\?(?=[\s).,;]|$)`,
+      'gm',
+    ),
+    new RegExp(
+      String.raw`(?<=\{[^{}\n]{0,200}?)(?<![\w$.:])${f}(?=\s*[,}])`,
+      'g',
+    ),
+  ];
 }
 
 function changedFieldsMatching(
   content: string,
   mapping: ConsumerMapping,
   accept: (at: number, end: number) => boolean,
+  patternsOf: (field: string) => RegExp[] = spellingsOf,
 ): { fields: string[]; lines: number[] } {
   const fields: string[] = [];
   const lines = new Set<number>();
@@ -837,8 +893,8 @@ function changedFieldsMatching(
       (readAsIs(field, m) && !statesOldType && !picksOtherFunction(m))
     )
       continue;
-    for (const match of spellingsOf(field).flatMap(spelling => [
-      ...content.matchAll(spelling),
+    for (const match of patternsOf(field).flatMap(pattern => [
+      ...content.matchAll(pattern),
     ])) {
       const at = match.index ?? 0;
       if (!accept(at, at + match[0].length)) continue;
