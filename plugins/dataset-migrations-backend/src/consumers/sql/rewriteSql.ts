@@ -791,6 +791,10 @@ export function changedFieldsNamedIn(
   return changedFieldsMatching(content, mapping, () => true);
 }
 
+/** A query's or a write's call, before a key naming a field (`where(discount: 0)`). */
+const ORM_CALL =
+  /\b(?:where|not|rewhere|find_by!?|find_or_\w+_by!?|update(?:_columns?|_attributes?|_all)?!?|upsert(?:_all)?|insert(?:_all)?!?|create!?|new|build|assign_attributes|permit|pluck|select|order|group|filter|exclude|get|values(?:_list)?|only|defer|annotate|order_by|aggregate|findAll|findOne|findOneBy|findBy|findMany|findFirst|findUnique|count|save|set|fill|forceFill|firstOrCreate|updateOrCreate|make|query)\b/;
+
 /**
  * Changed fields code reads as an attribute or a key of something, in any
  * spelling, and on which lines: `o.discount`, `o?.discount`, `$o->discount`,
@@ -852,10 +856,6 @@ export function changedFieldsReadAsKeys(
     ),
   };
 }
-
-/** A query's or a write's call, before a key naming a field (`where(discount: 0)`). */
-const ORM_CALL =
-  /\b(?:where|not|rewhere|find_by!?|find_or_\w+_by!?|update(?:_columns?|_attributes?|_all)?!?|upsert(?:_all)?|insert(?:_all)?!?|create!?|new|build|assign_attributes|permit|pluck|select|order|group|filter|exclude|get|values(?:_list)?|only|defer|annotate|order_by|aggregate|findAll|findOne|findOneBy|findBy|findMany|findFirst|findUnique|count|save|set|fill|forceFill|firstOrCreate|updateOrCreate|make|query)\b/;
 
 /**
  * Active Record's attribute methods and dynamic finders of a field, and a

@@ -316,6 +316,12 @@ function withoutBlockComments(
   return out + code.slice(from);
 }
 
+const COMMENT =
+  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/)[^\n]*|(^|[ \t])--(?=\s|-|$)(?:(?!\\[nr])[^\n"])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr]|\3)[^\n"])*/gm;
+/** `--` then a command it ends the options before (`-- psql`, `-- /usr/bin/pg_dump`). */
+const OPTIONS_END =
+  /^--[ \t]+(?:[\w.~-]*\/)*(?:psql|pg_dump|pg_dumpall|pg_restore|vacuumdb|reindexdb|clusterdb|pgbench|sh|bash|env|python3?|ruby|node|perl|php|java|mysql|sqlite3|duckdb|dbt|rails|rake|bundle|npx|yarn|npm)\b/;
+
 /**
  * Code's text with its comments blanked, positions kept: `#` (Python, shell,
  * YAML, Ruby), `//` and `-- ` to the end of the line where they start a line
@@ -342,12 +348,6 @@ function withoutComments(code: string): string {
     },
   );
 }
-
-const COMMENT =
-  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/)[^\n]*|(^|[ \t])--(?=\s|-|$)(?:(?!\\[nr])[^\n"])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr]|\3)[^\n"])*/gm;
-/** `--` then a command it ends the options before (`-- psql`, `-- /usr/bin/pg_dump`). */
-const OPTIONS_END =
-  /^--[ \t]+(?:[\w.~-]*\/)*(?:psql|pg_dump|pg_dumpall|pg_restore|vacuumdb|reindexdb|clusterdb|pgbench|sh|bash|env|python3?|ruby|node|perl|php|java|mysql|sqlite3|duckdb|dbt|rails|rake|bundle|npx|yarn|npm)\b/;
 
 /**
  * The dataset's name as SQL or a client's argument spells it: `orders`,
