@@ -838,10 +838,11 @@ function throughLinkedClasses(
  * Languages (and their templates) whose integers have no width: an integer
  * widened to a wider integer reads the same there (Ruby, Python, PHP's
  * 64-bit `int`, Elixir); not JavaScript, where node-postgres returns a
- * `bigint` as a string, nor Java, Go or C#, which declare the width.
+ * `bigint` as a string, nor Java, Go or C#, which declare the width, nor an
+ * `.html` template, which may be Nunjucks' over a JavaScript model.
  */
 const DYNAMIC_INTEGERS =
-  /\.(?:rb|erb|haml|slim|jbuilder|builder|rabl|rake|py|html?|j2|jinja2?|php|twig|ex|exs|eex|heex|leex)$/i;
+  /\.(?:rb|erb|haml|slim|jbuilder|builder|rabl|rake|py|php|twig|ex|exs|eex|heex|leex)$/i;
 
 /** `mapping` with integers widened to wider integers read as they were. */
 function withoutIntegerWidenings(mapping: ConsumerMapping): ConsumerMapping {
@@ -852,6 +853,7 @@ function withoutIntegerWidenings(mapping: ConsumerMapping): ConsumerMapping {
       [...mapping.byField].map(([field, m]) => [
         field,
         m.kind === 'retyped' &&
+        m.widening &&
         m.to === field &&
         integers.includes(m.oldType) &&
         integers.includes(m.newType)

@@ -108,6 +108,9 @@ const notReads: Record<string, string> = {
     '<p>A discount is taken off the total.</p>\n',
   'config/locales/en.yml': 'en:\n  discount: "Discount"\n',
   'public/help.html': '<p>The discount shows on the order page.</p>\n',
+  // Braces that destructure nothing (a second review's).
+  'app/javascript/badge.jsx':
+    'export const Badge = () => <span>{discount}</span>;\nimport { discount } from "./fmt";\n',
   // Another model's instance, and a key of no query (a cold review's).
   'app/models/user.rb': 'class User < ApplicationRecord\nend\n',
   'app/views/users/show.html.erb': '<p><%= @user.discount %></p>\n',
@@ -190,6 +193,39 @@ describe('code reading a changed field through a model an ORM maps by convention
     expect(results.find(r => r.path === 'web/src/OrderCard.vue')?.status).toBe(
       'needs-decision',
     );
+  });
+
+  it('still reads an integer narrowed, in Ruby too', async () => {
+    const narrow = consumerMapping(fields, [
+      { changeType: { field: 'discount', type: 'smallint' } },
+    ]);
+    expect(
+      assessConsumer(await read('rails'), orders, narrow).impact.status,
+    ).toBe('needs-decision');
+  });
+
+  it("reads an instance named as another model where ours ends with that model's name", () => {
+    const { results } = assessConsumer(
+      [
+        {
+          path: 'app/models/item.rb',
+          content: 'class Item < ApplicationRecord\nend\n',
+        },
+        {
+          path: 'app/models/order_item.rb',
+          content: 'class OrderItem < ApplicationRecord\nend\n',
+        },
+        {
+          path: 'app/views/shared/_row.html.erb',
+          content: '<%= item.discount %>\n',
+        },
+      ],
+      { ...orders, table: 'order_items' },
+      dropDiscount,
+    );
+    expect(
+      results.find(r => r.path === 'app/views/shared/_row.html.erb')?.status,
+    ).toBe('needs-decision');
   });
 
   it('leaves them alone where no model of the dataset is declared', async () => {

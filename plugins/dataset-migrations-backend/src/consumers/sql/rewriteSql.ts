@@ -824,10 +824,14 @@ export function changedFieldsReadAsKeys(
     );
     if (!receiver) return false;
     if (/^[A-Z]/.test(receiver[1])) return !models.includes(receiver[1]);
-    const plain = receiver[1].replace(/^[@$]+|_/g, '').toLowerCase();
-    return (
-      !ours.some(o => plain.includes(o)) &&
-      instances.some(o => plain === o || plain === `${o}s` || plain.endsWith(o))
+    // Named exactly as another model (`@user`, `users`, `current_user`), not
+    // as a word ours ends with (`item` of an `OrderItem`).
+    const plain = receiver[1]
+      .replace(/^[@$]+|_/g, '')
+      .replace(/^current/, '')
+      .toLowerCase();
+    return instances.some(
+      o => (plain === o || plain === `${o}s`) && !ours.some(m => m.endsWith(o)),
     );
   };
   const keyed = changedFieldsMatching(content, mapping, (at, end) => {
@@ -840,7 +844,12 @@ export function changedFieldsReadAsKeys(
       return true;
     return (
       /^\s*:(?!:)/.test(after) &&
-      ORM_CALL.test(content.slice(content.lastIndexOf('\n', at) + 1, at))
+      ORM_CALL.test(
+        content.slice(
+          Math.max(content.lastIndexOf('\n', at) + 1, at - 300),
+          at,
+        ),
+      )
     );
   });
   const methods = changedFieldsMatching(
@@ -868,8 +877,10 @@ function attributeMethodsOf(field: string): RegExp[] {
       String.raw`\bfind(?:_or_(?:create|initialize))?(?:_all)?_by_(?:\w+?_and_)?${f}(?![a-z0-9])|(?<![\w$])${f}_(?:changed\?|was\b|before_type_cast\b|in_database\b|previously_changed\?|previously_was\b|previous_change\b|change\b|change_to_be_saved\b|will_change!|before_last_save\b|came_from_user\?)|\b(?:saved_change_to|will_save_change_to|restore)_${f}\b|(?<![\w$])${f}\?(?=[\s).,;]|$)`,
       'gm',
     ),
+    // `{ …, discount }` then `=`: a destructuring, not JSX's or a template's
+    // braces, nor an import's.
     new RegExp(
-      String.raw`(?<=\{[^{}\n]{0,200}?)(?<![\w$.:])${f}(?=\s*[,}])`,
+      String.raw`\{(?=[^{}\n]{0,200}\}\s*=(?![=>]))(?:[^{}\n]*?[,\s])?${f}\s*(?=[,}:=])`,
       'g',
     ),
   ];

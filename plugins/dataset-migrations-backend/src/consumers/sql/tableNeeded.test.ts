@@ -1268,6 +1268,7 @@ describe('writes of a renamed dataset through a library (round 36)', () => {
       'seeders/orders.js',
       "await queryInterface.bulkInsert('orders', rows, {});\n",
     ],
+    ['src/c.js', "await database('orders').insert(row);\n"],
   ])('%s goes to a person', (path, content) => {
     const found = assess(path, content, renamed);
     expect({ path, needsTable: found.needsTable }).toEqual({
@@ -1333,6 +1334,17 @@ describe('writes of a renamed dataset through a library (round 36)', () => {
       "this.form.get('orders').updateValueAndValidity();\nconst q = 'SELECT id FROM orders';\n",
     ],
     ['jobs/summary.py', "summary.get('orders').update({'n': 1})\n"],
+    // A second review's: rows or maps named as the table.
+    [
+      'src/archive.js',
+      "const q = 'SELECT id FROM orders';\nawait knex('archive').insert(orders);\n",
+    ],
+    ['jobs/queue.py', 'orders = load("orders")\norders.insert(0, o)\n'],
+    [
+      'src/cache.js',
+      'const orders = new Map(); // orders\norders.delete(id);\n',
+    ],
+    ['scripts/purge.js', 'db.orders.deleteMany({}); // orders\n'],
   ])('not a write of the table: %s', (path, content) => {
     expect(assess(path, content, renamed).needsTable).toBeFalsy();
   });

@@ -772,16 +772,23 @@ function libraryWrites(
   quotedName: string,
   table: string,
   mapped: string[],
+  text: string,
 ): string {
-  // A table object is often named as the table (Drizzle's `export const
-  // orders = pgTable('orders', …)` in a schema file of its own).
-  const names = [...mapped.map(escapeRegExp), escapeRegExp(table)];
+  // A table object is often named as the table, in a schema file of its own
+  // (Drizzle's `export const orders = pgTable('orders', …)`): where the code
+  // imports the name, not an array or a map of rows named so.
+  const t = escapeRegExp(table);
+  const imported = new RegExp(
+    String.raw`\bimport\s*(?:type\s+)?\{[^}]*\b${t}\b[^}]*\}\s*from|\bfrom\s+[\w.]+\s+import\s+[^\n]*\b${t}\b`,
+  ).test(text);
+  const names = [...mapped.map(escapeRegExp), ...(imported ? [t] : [])];
   const classes = mapped.filter(m => /^[A-Z]/.test(m)).map(escapeRegExp);
-  // Prisma's delegate of a model (`prisma.order`, `db.orders` of `model orders`).
-  const delegates = [
-    ...classes.map(m => m[0].toLowerCase() + m.slice(1)),
-    escapeRegExp(table),
-  ];
+  // Prisma's delegate of a model (`tx.order`); of one named as the table
+  // (`model orders`) only on Prisma's client, since MongoDB's shell names
+  // a collection so (`db.orders.deleteMany`).
+  const delegates = mapped
+    .filter(m => /^[A-Z]/.test(m) && m.toLowerCase() !== table.toLowerCase())
+    .map(m => escapeRegExp(m[0].toLowerCase() + m.slice(1)));
   const any = (list: string[]) => list.join('|') || '(?!)';
   // A call's arguments, with calls in them two deep.
   const argument = String.raw`(?:[^()]|\((?:[^()]|\([^()]*\))*\)){0,500}?`;
@@ -792,7 +799,7 @@ function libraryWrites(
     // knex's `knex('orders')`, `.table('orders')`, `.from('orders')`;
     // Laravel's `DB::table('orders')`; GORM's `db.Table("orders")`. Not any
     // call of the name (`db.collection('orders').insertOne`, a dict's get).
-    String.raw`(?:\b(?:knex|db|trx|tx|qb|k)\s*(?:<[^<>]*>)?\s*|(?:\.|->|::)\s*(?:[Tt]able|from|into))\(\s*${quotedName}\s*\)${chain}${write}`,
+    String.raw`(?:\b(?:knex|db|database|pg|sql|trx|tx|qb|k|conn|connection|builder|query)\s*(?:<[^<>]*>)?\s*|(?:\.|->|::)\s*(?:[Tt]able|from|into))\(\s*${quotedName}\s*\)${chain}${write}`,
     String.raw`\.\s*insert\s*\(${argument}\)\s*\.\s*into\s*\(\s*${quotedName}`,
     String.raw`\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto|bulkInsert|bulkUpdate|bulkDelete)\s*\(\s*(?:(?:DSL\s*\.\s*)?table\s*\(\s*)?${quotedName}`,
     String.raw`\bRepo\s*\.\s*(?:insert_all!?|update_all|delete_all)\s*\(\s*(?:from\s*\(?\s*\w+\s+in\s+)?${quotedName}`,
@@ -807,9 +814,9 @@ function libraryWrites(
     )})\s*\{|\.\s*Model\s*\(\s*&\s*(?:${any(
       classes,
     )})\s*\{\s*\}\s*\)[^;\n]{0,300}?\.\s*(?:Updates?|UpdateColumns?|Delete)\s*\(`,
-    String.raw`\.\s*(?:${any(
+    String.raw`(?:\.\s*(?:${any(
       delegates,
-    )})\s*\.\s*(?:create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\s*\(`,
+    )})|\bprisma\s*\.\s*${t})\s*\.\s*(?:create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\s*\(`,
     String.raw`\b(?:insert|update|delete)\s*\(\s*(?:(?:${any(
       names,
     )})\s*\)|(?:\w+\s*\.\s*)?[Tt]able\s*\(\s*${quotedName})|(?<![\w$.])(?:${any(
@@ -1101,7 +1108,7 @@ function patterns(
       [RENAMED_WRITE, new RegExp(sqlWrite, 'gi')],
       [
         RENAMED_WRITE,
-        new RegExp(libraryWrites(quotedName, target.table, mapped), 'g'),
+        new RegExp(libraryWrites(quotedName, target.table, mapped, text), 'g'),
       ],
     );
   // A model of the renamed dataset writes its old name wherever the app saves,
