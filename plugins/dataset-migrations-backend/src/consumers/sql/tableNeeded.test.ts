@@ -540,6 +540,11 @@ describe('an Active Record or Sequel model of the dataset whose primary key no f
       'module Shop\n  class Order < ActiveRecord::Base\n  end\nend\n',
     ],
     ['Sequel, naming the table', 'class Order < Sequel::Model(:orders)\nend\n'],
+    // Round 36b: under an abstract base of the repository's own.
+    [
+      'of an abstract base of its own',
+      'class Entity < ApplicationRecord\n  self.abstract_class = true\nend\n\nclass Order < Entity\nend\n',
+    ],
     [
       'Sequel, by a dataset',
       'class Purchase < Sequel::Model(DB[:orders])\nend\n',
@@ -550,6 +555,22 @@ describe('an Active Record or Sequel model of the dataset whose primary key no f
       'app/models/order.rb',
     );
     expect(file?.needsTable).toBe(true);
+  });
+
+  it('of an abstract base in a file of its own', () => {
+    const file = inRepository(
+      [
+        model(
+          'class Entity < ApplicationRecord\n  self.abstract_class = true\nend\n',
+          'app/models/entity.rb',
+        ),
+        model('class Order < Entity\nend\n'),
+        controller,
+      ],
+      'app/models/order.rb',
+    );
+    expect(file?.needsTable).toBe(true);
+    expect(file?.problem?.message).toContain('ActiveRecord::UnknownPrimaryKey');
   });
 
   it.each([

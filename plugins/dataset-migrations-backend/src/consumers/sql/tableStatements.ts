@@ -22,6 +22,7 @@ import {
   modelClassNames,
   singularsOf,
   ormClassesOf,
+  ormModelsIn,
   ORM_CONFLICT_CONSTRAINT,
   ormUpsertPattern,
   tableObjectsOf,
@@ -1847,7 +1848,12 @@ function keyLookedUp(
 ):
   | { at: number; model: string; orm: string; error: string; declare: string }
   | undefined {
-  for (const { at, model, sequel, body } of rubyModelsOf(code, target)) {
+  // Abstract bases of the repository's own (`class Page < Entity`, where
+  // `Entity < ApplicationRecord` sets abstract_class): found by round 36b.
+  const bases = ormModelsIn(
+    [code, ...ruby].map(content => ({ path: 'model.rb', content })),
+  ).map(m => m.name);
+  for (const { at, model, sequel, body } of rubyModelsOf(code, target, bases)) {
     const declares = String.raw`\bself\s*\.\s*primary_key\s*=|\bset_primary_key\b`;
     if (new RegExp(declares).test(body)) continue;
     const elsewhere = new RegExp(
@@ -1885,18 +1891,25 @@ function keyLookedUp(
 /**
  * The Active Record and Sequel models of the dataset in `code` (`class Order <
  * ApplicationRecord`, by convention or `self.table_name = "orders"`; `class
- * Order < Sequel::Model(:orders)`), with their bodies; not abstract classes.
+ * Order < Sequel::Model(:orders)`; `class Order < Entity`, one of the
+ * repository's `bases` that are models), with their bodies; not abstract
+ * classes.
  */
 function* rubyModelsOf(
   code: string,
   target: DatasetTarget,
+  bases: string[] = [],
 ): Generator<{ at: number; model: string; sequel: boolean; body: string }> {
   const conventional =
     target.schema === 'public' ? modelClassNames(target.table) : [];
   const named = ormClassesOf(code, target.table, target.schema);
   const t = escapeRegExp(target.table);
+  const own = bases.map(escapeRegExp).join('|') || '(?!)';
   for (const m of code.matchAll(
-    /^[ \t]*class\s+(?:(?:::)?[A-Z]\w*::)*([A-Z]\w*)\s*<\s*(?:::)?((?:[A-Z]\w*::)*[A-Z]\w*Record\b|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?)/gm,
+    new RegExp(
+      String.raw`^[ \t]*class\s+(?:(?:::)?[A-Z]\w*::)*([A-Z]\w*)\s*<\s*(?:::)?((?:[A-Z]\w*::)*[A-Z]\w*Record\b|ActiveRecord::Base|Sequel::Model\b(?:\s*\(\s*([^)\n]*)\))?|(?:[A-Z]\w*::)*(?:${own})\b)`,
+      'gm',
+    ),
   )) {
     const model = m[1];
     const sequel = m[2].startsWith('Sequel');
