@@ -38,6 +38,7 @@ import {
   type RewrittenFile,
   changedFieldsNamedIn,
   changedFieldsReadAsKeys,
+  INTEGERS,
   introducedNamesIn,
   wholeRowsRead,
 } from './sql/rewriteSql';
@@ -240,11 +241,16 @@ function assessFiles(
   const judged = new Set(
     found.filter(r => r.status !== 'unaffected').map(r => r.path),
   );
-  const others = models.map(m => m.name);
+  const instances = {
+    models: [...links.classes].filter(([, l]) => l.orm),
+    others: models.map(m => m.name),
+    mapping,
+    dynamicMapping: withoutIntegerWidenings(mapping),
+  };
   const reads = files.flatMap(file =>
     judged.has(file.path)
       ? []
-      : readsThroughModelInstances(file, links, target, mapping, others) ?? [],
+      : readsThroughModelInstances(file, target, instances) ?? [],
   );
   const read = new Set(reads.map(r => r.path));
   return historyAsIsAll(
@@ -846,7 +852,6 @@ const DYNAMIC_INTEGERS =
 
 /** `mapping` with integers widened to wider integers read as they were. */
 function withoutIntegerWidenings(mapping: ConsumerMapping): ConsumerMapping {
-  const integers = ['smallint', 'integer', 'bigint'];
   return {
     ...mapping,
     byField: new Map(
@@ -855,8 +860,8 @@ function withoutIntegerWidenings(mapping: ConsumerMapping): ConsumerMapping {
         m.kind === 'retyped' &&
         m.widening &&
         m.to === field &&
-        integers.includes(m.oldType) &&
-        integers.includes(m.newType)
+        INTEGERS.includes(m.oldType) &&
+        INTEGERS.includes(m.newType)
           ? { kind: 'same' }
           : m,
       ]),
@@ -870,52 +875,53 @@ function withoutIntegerWidenings(mapping: ConsumerMapping): ConsumerMapping {
  * `@order.discount`, a template's `{{ o.discount }}` or `$order->discount`, a
  * serializer's `:discount`. Active Record and Eloquent take a model's
  * attributes from the table's columns, so the model's file may name no field
- * and these files are the only readers: until 2026-12-08 a Rails app reading
+ * and these files are the only readers: until 2026-12-07 a Rails app reading
  * a dropped column only through its views was said unaffected, and broke at
  * contract. A read of something else by the same name goes to a person too.
  */
 function readsThroughModelInstances(
   file: ChangedFile,
-  links: ConfigLinks,
   target: DatasetTarget,
-  mapping: ConsumerMapping,
-  /** The repository's ORM models, of any table: their instances are not the dataset's. */
-  others: string[],
+  instances: {
+    /** The ORM models linked to the dataset, with the files mapping them. */
+    models: Array<[string, { from: string }]>;
+    /** The repository's ORM models, of any table: their instances are not the dataset's. */
+    others: string[];
+    mapping: ConsumerMapping;
+    /** `mapping` as code whose integers have no width reads it. */
+    dynamicMapping: ConsumerMapping;
+  },
 ): RewrittenFile | undefined {
   if (isSqlPath(file.path) || CONFIG_PATH.test(file.path)) return undefined;
-  const models = [...links.classes].filter(
-    ([, l]) => l.orm && l.from !== file.path,
-  );
+  const models = instances.models.filter(([, l]) => l.from !== file.path);
   if (models.length === 0) return undefined;
   const { fields, lines } = changedFieldsReadAsKeys(
     unescapedCode(file.content),
     DYNAMIC_INTEGERS.test(file.path)
-      ? withoutIntegerWidenings(mapping)
-      : mapping,
+      ? instances.dynamicMapping
+      : instances.mapping,
     models.map(([name]) => name),
-    others,
+    instances.others,
   );
   if (fields.length === 0) return undefined;
   const [name, { from }] = models[0];
-  return {
-    ...fileToPerson(
-      file,
-      fields,
-      `${file.path} reads ${fields
-        .map(f => `"${f}"`)
-        .join(
-          ', ',
-        )}, which the migration changes, as an attribute or key (line ${lines
-        .slice(0, 5)
-        .join(', ')}), and ${from} maps the model ${name} to ${
-        target.table
-      }: a read through a model instance (@order.${fields[0]}, {{ order.${
-        fields[0]
-      } }}, $order->${
-        fields[0]
-      }) fails once the field changes, even where no file names it; the rewriter reads SQL and dbt models only: a person decides`,
-    ),
-  };
+  return fileToPerson(
+    file,
+    fields,
+    `${file.path} reads ${fields
+      .map(f => `"${f}"`)
+      .join(
+        ', ',
+      )}, which the migration changes, as an attribute or key (line ${lines
+      .slice(0, 5)
+      .join(', ')}), and ${from} maps the model ${name} to ${
+      target.table
+    }: a read through a model instance (@order.${fields[0]}, {{ order.${
+      fields[0]
+    } }}, $order->${
+      fields[0]
+    }) fails once the field changes, even where no file names it; the rewriter reads SQL and dbt models only: a person decides`,
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import { loadSqlParser } from '../sql/sqlParser';
 /**
  * Active Record and Eloquent take a model's attributes from the table's
  * columns: `class Order < ApplicationRecord` names none, and the app reads
- * `@order.discount` in its views, controllers and templates. Until 2026-12-08
+ * `@order.discount` in its views, controllers and templates. Until 2026-12-07
  * such an app was said unaffected by a dropped `discount`, counted as moved,
  * and broke at contract; templates were not even read.
  */

@@ -46,7 +46,7 @@ export function repositoryUrlFromSourceLocation(
  * the table with an ORM); configuration naming tables (a connector's, a DAG's,
  * a migration tool's XML, an ORM's schema); templates and views, which read
  * a model's fields and, when its ORM takes them from the table's columns, are
- * the only code naming them (read since 2026-12-08). Until 2026-12-07 only SQL, Python,
+ * the only code naming them (read since the afternoon of 2026-12-07). Until 2026-12-07 only SQL, Python,
  * YAML, JVM, TypeScript, JavaScript, R and notebooks were read: a service in
  * Go, Ruby, PHP or C# went unseen and was said unaffected, though the rules
  * for their code were there.

@@ -117,14 +117,19 @@ const CLASS_WITH_BASE =
 export function ormModelsIn(
   files: ReadonlyArray<{ path: string; content: string }>,
 ): Array<{ name: string; path: string }> {
-  const declared: Array<{ name: string; base: string; path: string }> = [];
+  const declared: Array<{
+    name: string;
+    base: string;
+    path: string;
+    roots: RegExp;
+  }> = [];
   const bases = new Map<string, { base: string; roots: RegExp }>();
   for (const file of files) {
     const roots = ORM_BASES.find(([path]) => path.test(file.path))?.[1];
     if (!roots || !/\bclass\s/.test(file.content)) continue;
     for (const m of file.content.matchAll(CLASS_WITH_BASE)) {
       const base = m[2] ?? m[3] ?? m[4];
-      declared.push({ name: m[1], base, path: file.path });
+      declared.push({ name: m[1], base, path: file.path, roots });
       if (!bases.has(m[1])) bases.set(m[1], { base, roots });
     }
   }
@@ -137,9 +142,7 @@ export function ormModelsIn(
     return isOrm(next.base, next.roots, seen);
   };
   return declared
-    .filter(({ name, base }) =>
-      isOrm(base, bases.get(name)!.roots, new Set([name])),
-    )
+    .filter(({ name, base, roots }) => isOrm(base, roots, new Set([name])))
     .map(({ name, path }) => ({ name, path }));
 }
 

@@ -866,11 +866,21 @@ export function changedFieldsReadAsKeys(
   };
 }
 
+const ATTRIBUTE_METHODS = new Map<string, RegExp[]>();
+
 /**
  * Active Record's attribute methods and dynamic finders of a field, and a
  * destructured key of it (`const { discount } = order`).
  */
 function attributeMethodsOf(field: string): RegExp[] {
+  // Made once per field, as spellingsOf's are; only matchAll reads them.
+  let made = ATTRIBUTE_METHODS.get(field);
+  if (!made)
+    ATTRIBUTE_METHODS.set(field, (made = makeAttributeMethodsOf(field)));
+  return made;
+}
+
+function makeAttributeMethodsOf(field: string): RegExp[] {
   const f = escapeRegExp(field);
   return [
     new RegExp(
@@ -2067,7 +2077,7 @@ function losesValues(
   );
 }
 
-const INTEGERS = ['smallint', 'integer', 'bigint'];
+export const INTEGERS = ['smallint', 'integer', 'bigint'];
 const NUMBERS = [...INTEGERS, 'numeric', 'real', 'double precision'];
 
 /** An integer field the migration widens, read as it is (no cast to its old type). */

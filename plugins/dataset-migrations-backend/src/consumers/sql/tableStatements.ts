@@ -783,7 +783,7 @@ function libraryWrites(
     String.raw`\bimport\s*(?:type\s+)?\{[^}]*\b${t}\b[^}]*\}\s*from|\bfrom\s+[\w.]+\s+import\s+[^\n]*\b${t}\b`,
   ).test(text);
   const names = [...mapped.map(escapeRegExp), ...(imported ? [t] : [])];
-  const classes = mapped.filter(m => /^[A-Z]/.test(m)).map(escapeRegExp);
+  const classes = classAlternatives(mapped);
   // Prisma's delegate of a model (`tx.order`); of one named as the table
   // (`model orders`) only on Prisma's client, since MongoDB's shell names
   // a collection so (`db.orders.deleteMany`).
@@ -807,14 +807,8 @@ function libraryWrites(
     String.raw`\.\s*(?:to_sql|write_database)\s*\(\s*(?:(?:name|table_name)\s*=\s*)?${quotedName}|\.\s*(?:to_sql|write_database)\s*\(${argument}\b(?:name|table_name)\s*=\s*${quotedName}`,
     String.raw`\binsert_rows\s*\(\s*(?:table\s*=\s*)?${quotedName}`,
     String.raw`\.\s*write\b${SPARK_CHAIN}(?:\.\s*jdbc\s*\(${argument}${quotedName}|\bdbtable['"]?\s*[,=:]\s*${quotedName})`,
-    String.raw`(?<![\w$.])(?:${any(
-      classes,
-    )})\s*\.\s*(?:create!?|insert(?:_all)?!?|upsert(?:_all)?|update(?:_all)?|delete_all|destroy(?:_all)?|find_or_create_by!?|bulkCreate|findOrCreate|objects\s*\.\s*(?:create|bulk_create|bulk_update|update_or_create|get_or_create))(?![\w$!?])`,
-    String.raw`\.\s*(?:Create|CreateInBatches|Save|FirstOrCreate|Updates?|UpdateColumns?|Delete)\s*\(\s*&\s*(?:\[\]\s*\*?\s*)?(?:${any(
-      classes,
-    )})\s*\{|\.\s*Model\s*\(\s*&\s*(?:${any(
-      classes,
-    )})\s*\{\s*\}\s*\)[^;\n]{0,300}?\.\s*(?:Updates?|UpdateColumns?|Delete)\s*\(`,
+    String.raw`(?<![\w$.])(?:${classes})\s*\.\s*(?:create!?|insert(?:_all)?!?|upsert(?:_all)?|update(?:_all)?|delete_all|destroy(?:_all)?|find_or_create_by!?|bulkCreate|findOrCreate|objects\s*\.\s*(?:create|bulk_create|bulk_update|update_or_create|get_or_create))(?![\w$!?])`,
+    String.raw`\.\s*(?:Create|CreateInBatches|Save|FirstOrCreate|Updates?|UpdateColumns?|Delete)\s*\(\s*&\s*(?:\[\]\s*\*?\s*)?(?:${classes})\s*\{|\.\s*Model\s*\(\s*&\s*(?:${classes})\s*\{\s*\}\s*\)[^;\n]{0,300}?\.\s*(?:Updates?|UpdateColumns?|Delete)\s*\(`,
     String.raw`(?:\.\s*(?:${any(
       delegates,
     )})|\bprisma\s*\.\s*${t})\s*\.\s*(?:create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\s*\(`,
@@ -1850,9 +1844,12 @@ function keyLookedUp(
   | undefined {
   // Abstract bases of the repository's own (`class Page < Entity`, where
   // `Entity < ApplicationRecord` sets abstract_class): found by round 36b.
-  const bases = ormModelsIn(
-    [code, ...ruby].map(content => ({ path: 'model.rb', content })),
-  ).map(m => m.name);
+  // (`ruby` holds `code` first; only a class on another base needs them.)
+  const bases = /^[ \t]*class\s[^\n]*</m.test(code)
+    ? ormModelsIn(ruby.map(content => ({ path: 'model.rb', content }))).map(
+        m => m.name,
+      )
+    : [];
   for (const { at, model, sequel, body } of rubyModelsOf(code, target, bases)) {
     const declares = String.raw`\bself\s*\.\s*primary_key\s*=|\bset_primary_key\b`;
     if (new RegExp(declares).test(body)) continue;
