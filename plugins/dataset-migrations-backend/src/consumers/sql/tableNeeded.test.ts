@@ -1186,6 +1186,16 @@ describe('statements hidden behind what only looks like a comment, or in a setti
       'jobs/clean.py',
       'cur.execute("SELECT attrs #>> \'{a}\' FROM items; TRUNCATE orders")\n',
     ],
+    // A shell's comment inside a one-line string ends at its escaped line
+    // break (round 36b's review).
+    [
+      'jobs/reset_later.py',
+      'subprocess.run("sleep 5 # wait\\npsql -c \'TRUNCATE orders\'", shell=True)\n',
+    ],
+    [
+      '.gitlab-ci.yml',
+      'reset:\n  script: ["sleep 5 # wait\\r\\npsql -c \'TRUNCATE orders\'"]\n',
+    ],
   ])('%s goes to a person', (path, content) => {
     for (const [, mapping] of mappings) {
       const found = assess(path, content, mapping);
@@ -1207,6 +1217,10 @@ describe('statements hidden behind what only looks like a comment, or in a setti
     [
       'jobs/mixed.py',
       'print("-- start"); x = 1  # cur.execute("TRUNCATE orders")\n',
+    ],
+    [
+      'jobs/quoted.py',
+      'run("sleep 5")  # then "psql -c \'x\'\\nTRUNCATE orders" by hand\n',
     ],
   ])('a real comment in %s is still not run', (path, content) => {
     expect(assess(path, content, add).needsTable).toBeFalsy();

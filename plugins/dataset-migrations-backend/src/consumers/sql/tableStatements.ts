@@ -331,7 +331,8 @@ const OPTIONS_END =
  * one line ends at its escaped line break (`"-- per order\nTRUNCATE orders"` in
  * JSON, Python, Go) or at the string's closing quote (`"SELECT 1 -- warm"),
  * db.Exec("TRUNCATE orders")`): what follows runs; the code's own `#` and `//`
- * end only with their line. Not comments (a probe of real repositories, round
+ * end only with their line, but a shell's `#` inside a one-line string ends
+ * with the string's line as SQL's `-- ` does. Not comments (a probe of real repositories, round
  * 36, found statements hidden behind each): the `--` ending a command's
  * options before the command it runs (`kubectl exec … -- psql -c "TRUNCATE
  * orders"`), and jsonb's `#>`, `#>>` and `#-` operators.
@@ -340,14 +341,46 @@ function withoutComments(code: string): string {
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');
   return withoutBlockComments(code, blank).replace(
     COMMENT,
-    (match, codeLead?: string, sqlLead?: string, quote?: string) => {
+    (
+      match,
+      codeLead: string | undefined,
+      sqlLead: string | undefined,
+      quote: string | undefined,
+      offset: number,
+      text: string,
+    ) => {
       const start = (codeLead ?? sqlLead ?? quote ?? '').length;
       const comment = match.slice(start);
-      return sqlLead !== undefined && OPTIONS_END.test(comment)
-        ? match
-        : `${match.slice(0, start)}${blank(comment)}`;
+      if (sqlLead !== undefined && OPTIONS_END.test(comment)) return match;
+      // A shell's `#` inside a string of one line (`"sleep 5 # wait\npsql
+      // -c '…'"`) ends at the string's escaped line break or its end.
+      const inString =
+        codeLead !== undefined
+          ? openQuoteOf(text.slice(text.lastIndexOf('\n', offset) + 1, offset))
+          : undefined;
+      const end = inString
+        ? comment.search(new RegExp(String.raw`\\[nr]|${inString}`))
+        : -1;
+      return end === -1
+        ? `${match.slice(0, start)}${blank(comment)}`
+        : `${match.slice(0, start)}${blank(
+            comment.slice(0, end),
+          )}${comment.slice(end)}`;
     },
   );
+}
+
+/** The quote a line's text leaves open at its end, if any (`echo "a`). */
+function openQuoteOf(line: string): string | undefined {
+  let open: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\') i++;
+    else if (open === undefined && (c === '"' || c === "'" || c === '`'))
+      open = c;
+    else if (c === open) open = undefined;
+  }
+  return open;
 }
 
 /**
