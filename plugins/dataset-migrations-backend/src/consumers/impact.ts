@@ -187,6 +187,7 @@ function assessFiles(
     .map(result => passesGrowingStarOn(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
     .map(result => syncedAtStartUp(result, files, target))
+    .map(result => besideOwnTable(result, files, target))
     .map(result => {
       const file = files.find(f => f.path === result.path);
       return (
@@ -926,11 +927,14 @@ function readsThroughModelInstances(
 
 /**
  * A relation named at run time after FROM or JOIN: by Jinja (`{{ params.table
- * }}`), a psql variable (`:tbl`, `:"tbl"`), or dynamic SQL's `format('… %I',
- * t)` or `'… FROM ' || t`.
+ * }}`), a psql variable (`:tbl`, `:"tbl"`), dynamic SQL's `format('… %I',
+ * t)` or `'… FROM ' || t`, or a placeholder the code loading the file fills
+ * (Flyway's or envsubst's `${orders_table}` and `$TABLE`, MyBatis' `#{t}`,
+ * Python's `{table}` and `%(table)s`): none is SQL, and the relation it
+ * stands for may be the dataset (a probe, round 36b).
  */
 const TEMPLATED_RELATION =
-  /\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|'\s*\|\|))/i;
+  /\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|%\(\w+\)s|'\s*\|\||[$#]\{[^{}\n]*\}|\{[A-Za-z_][\w.]*\}|\$[A-Za-z_]\w*))/i;
 
 /**
  * A relation code builds into its SQL string at run time: an f-string's,
@@ -1076,7 +1080,7 @@ function runTimeRelation(
     `reads ${relation}, ${
       relation.includes('{{')
         ? 'a relation Jinja names at run time'
-        : "a relation named only at run time (a psql variable, format()'s %I, or code building the SQL string)"
+        : "a relation named only at run time (a psql variable, a placeholder the code loading the file fills, format()'s %I, or code building the SQL string)"
     }, which may be ${target.schema}.${
       target.table
     }: only the code rendering it says; it ${reads}; a person decides`,
@@ -1117,8 +1121,10 @@ function jinjaRelation(
   mapping: ConsumerMapping,
 ): RewrittenFile {
   if (!judgedAsTemplate(file, result, target)) return result;
-  const relation = TEMPLATED_RELATION.exec(file.content);
-  if (!relation || !relation[1].includes('{{')) return result;
+  const relation = [
+    ...file.content.matchAll(new RegExp(TEMPLATED_RELATION, 'gi')),
+  ].find(match => match[1].includes('{{'));
+  if (!relation) return result;
   // Rendered, the relation is known and renderedReads read the SQL it makes.
   if (!('unrendered' in renderedAlone(file, target))) return result;
   const person = runTimeRelation(file, relation[1], target, mapping, true);
@@ -2067,6 +2073,46 @@ function syncedAtStartUp(
     file,
     result.impact.lines,
     `${file.path} maps a model to ${target.table}, whose schema ${sync.orm} (${where.path}) brings in line with the model when the service starts: from the cut-over ${target.table} is a view, on which PostgreSQL refuses the ALTER TABLE or CREATE INDEX it runs, so the service no longer starts, whatever is decided; turn it off (run the ORM's migrations instead) before the migration runs`,
+  );
+}
+
+/**
+ * A SQL file the rewriter changed beside one creating a table named like the
+ * dataset's (Spring Boot runs `schema.sql`, then `data.sql`, on a fresh
+ * database; a seed runs after its folder's DDL): it may read that table, not
+ * the dataset, and the rewrite would not fit the columns the other file
+ * creates. The creating file goes to a person ("rename it"), so this one waits
+ * with it. A probe (round 36b) saw `data.sql` rewritten for a renamed column
+ * while `schema.sql` still created the old one. Migration history, which
+ * created the dataset itself once, does not count.
+ */
+function besideOwnTable(
+  result: RewrittenFile,
+  files: ChangedFile[],
+  target: DatasetTarget,
+): RewrittenFile {
+  if (result.status !== 'rewritten' || !isSqlPath(result.path)) return result;
+  const folder = result.path.replace(/[^/]*$/, '');
+  const creates = new RegExp(
+    String.raw`\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary)\s+|unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"?${escapeRegExp(
+      target.schema,
+    )}"?\s*\.\s*)?"?${escapeRegExp(target.table)}(?![\w$"])`,
+    'i',
+  );
+  const creator = files.find(
+    f =>
+      f.path !== result.path &&
+      isSqlPath(f.path) &&
+      f.path.replace(/[^/]*$/, '') === folder &&
+      creates.test(f.content) &&
+      migrationHistoryOf(f, files) === undefined,
+  );
+  if (!creator) return result;
+  const file = files.find(f => f.path === result.path)!;
+  return fileToPerson(
+    file,
+    result.impact.fields,
+    `${creator.path}, beside it, creates ${target.table}, named like the dataset's table, with the columns it has today (Spring Boot runs schema.sql, then data.sql, on a fresh database): this file may read that table rather than the dataset, and the rewrite would not fit it; decide with ${creator.path}`,
   );
 }
 

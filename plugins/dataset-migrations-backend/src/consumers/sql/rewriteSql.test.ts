@@ -2481,6 +2481,108 @@ describe('assessConsumer, a SQL template whose relation Jinja names at run time 
   });
 });
 
+describe('assessConsumer, a SQL file whose relation a placeholder stands for (found by a probe, round 36b)', () => {
+  it('asks a person when it names a changed field, whatever fills the placeholder', () => {
+    // The code loading the file fills the placeholder with the dataset's name;
+    // the file never names it, and was said unaffected.
+    const loader = {
+      path: 'etl/load.py',
+      content:
+        'sql = open("sql/report.sql").read().replace("${events}", "public.listening_events")\n',
+    };
+    for (const relation of [
+      '${events}',
+      '${flyway:events}',
+      '$EVENTS',
+      '#{events}',
+      '{events}',
+      '%(events)s',
+      'public.${events}',
+    ]) {
+      const report = {
+        path: 'sql/report.sql',
+        content: `SELECT user_id, track_id FROM ${relation} WHERE user_id > 3;\n`,
+      };
+      const result = assessConsumer(
+        [loader, report],
+        target,
+        renameAndCast,
+      ).results.find(r => r.path === report.path);
+      expect(result?.status).toBe('needs-decision');
+      expect(result?.impact.fields).toEqual(['track_id']);
+      expect(result?.impact.problem?.message).toContain(
+        'a placeholder the code loading the file fills',
+      );
+    }
+    // Reading no changed field, or a relation it names plainly.
+    for (const content of [
+      'SELECT user_id FROM ${events};\n',
+      'SELECT track_id FROM tracks WHERE price > ${min_price};\n',
+      'SELECT track_id FROM tracks WHERE owner = $USER;\n',
+    ])
+      expect(
+        assessConsumer(
+          [loader, { path: 'sql/report.sql', content }],
+          target,
+          renameAndCast,
+        ).results.find(r => r.path === 'sql/report.sql'),
+      ).toBeUndefined();
+  });
+});
+
+describe('assessConsumer, a SQL file beside one creating a table named like the dataset (found by a probe, round 36b)', () => {
+  const schema = {
+    path: 'src/main/resources/schema.sql',
+    content:
+      'CREATE TABLE IF NOT EXISTS listening_events (event_id bigint PRIMARY KEY, user_id bigint, track_id text, ms_played integer, country text);\n',
+  };
+  const data = {
+    path: 'src/main/resources/data.sql',
+    content:
+      "INSERT INTO listening_events (event_id, user_id, track_id, ms_played) VALUES (1, 2, 'spotify:track:1', 3);\n",
+  };
+  const rename = consumerMapping(source, [
+    { renameField: { from: 'track_id', to: 'track_uri' } },
+  ]);
+
+  it('leaves its rewrite to a person deciding with the file creating it', () => {
+    // Spring Boot runs schema.sql, then data.sql: data.sql was rewritten to
+    // track_uri while schema.sql, sent to a person, still created track_id.
+    const { results } = assessConsumer([schema, data], target, rename);
+    const dataResult = results.find(r => r.path === data.path);
+    expect(dataResult?.status).toBe('needs-decision');
+    expect(dataResult?.content).toBe(data.content);
+    expect(dataResult?.impact.problem?.message).toContain(
+      `${schema.path}, beside it, creates listening_events`,
+    );
+    expect(results.find(r => r.path === schema.path)?.status).toBe(
+      'needs-decision',
+    );
+  });
+
+  it('still rewrites it beside another table, in another folder, or beside migration history', () => {
+    const elsewhere = [
+      { ...schema, content: 'CREATE TABLE tracks (id text PRIMARY KEY);\n' },
+      { ...schema, path: 'test/fixtures/schema.sql' },
+      {
+        ...schema,
+        path: 'src/main/resources/V1__create_listening_events.sql',
+      },
+      {
+        ...schema,
+        content:
+          'CREATE TABLE listening_events_archive (event_id bigint PRIMARY KEY);\n',
+      },
+    ];
+    for (const other of elsewhere)
+      expect(
+        assessConsumer([other, data], target, rename).results.find(
+          r => r.path === data.path,
+        )?.status,
+      ).toBe('rewritten');
+  });
+});
+
 describe('assessConsumer, a relation another file names only in a comment (found by mimic_iv)', () => {
   it('reads a widened field as it is when no other file reads what the file makes', () => {
     // mimic-code's bg.sql and chemistry.sql each create a table and name the
