@@ -933,8 +933,12 @@ function readsThroughModelInstances(
  * Python's `{table}` and `%(table)s`): none is SQL, and the relation it
  * stands for may be the dataset (a probe, round 36b).
  */
-const TEMPLATED_RELATION =
-  /\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|%\(\w+\)s|'\s*\|\||[$#]\{[^{}\n]*\}|\{[A-Za-z_][\w.]*\}|\$[A-Za-z_]\w*))/i;
+const PLACEHOLDER = String.raw`(?:[$#]\{[^{}\n]*\}|\{[A-Za-z_][\w.]*\}|\$[A-Za-z_]\w*|%\(\w+\)s)`;
+const TEMPLATED_RELATION = new RegExp(
+  // A placeholder qualifying a name (`${schema}.customers`) names no relation.
+  String.raw`\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*|${PLACEHOLDER})\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|'\s*\|\||${PLACEHOLDER}(?!\w|\s*\.\s*["\w$#{%])))`,
+  'i',
+);
 
 /**
  * A relation code builds into its SQL string at run time: an f-string's,

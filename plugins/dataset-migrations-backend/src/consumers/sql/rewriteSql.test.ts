@@ -2498,6 +2498,8 @@ describe('assessConsumer, a SQL file whose relation a placeholder stands for (fo
       '{events}',
       '%(events)s',
       'public.${events}',
+      '${schema}.${events}',
+      '$SCHEMA.$EVENTS',
     ]) {
       const report = {
         path: 'sql/report.sql',
@@ -2519,6 +2521,10 @@ describe('assessConsumer, a SQL file whose relation a placeholder stands for (fo
       'SELECT user_id FROM ${events};\n',
       'SELECT track_id FROM tracks WHERE price > ${min_price};\n',
       'SELECT track_id FROM tracks WHERE owner = $USER;\n',
+      // A placeholder qualifying another table's name.
+      'SELECT track_id FROM ${schema}.tracks;\n',
+      'SELECT track_id FROM $SCHEMA.tracks;\n',
+      'SELECT track_id FROM {schema}."tracks";\n',
     ])
       expect(
         assessConsumer(
