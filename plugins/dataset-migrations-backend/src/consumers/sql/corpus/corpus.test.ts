@@ -4699,6 +4699,689 @@ const ALL_SOURCES: CorpusSource[] = [
     ],
   },
   {
+    name: 'regress_having',
+    dir: path.join(__dirname, 'regress_having'),
+    migrations: [
+      {
+        name: 'PH01 test_having.a widened integer -> bigint (min(a) = max(a) in HAVING, max(a) read out)',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'a', type: 'bigint' } }],
+      },
+      {
+        name: 'PH02 test_having.a widened integer -> numeric (1/a = 1: integer division then numeric)',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'a', type: 'numeric' } }],
+      },
+      {
+        name: 'PH03 test_having.a renamed to aa (aggregates in HAVING, 1/a in WHERE)',
+        dataset: 'test_having',
+        changes: [{ renameField: { from: 'a', to: 'aa' } }],
+      },
+      {
+        name: 'PH04 test_having.b renamed to one (the output alias 1 AS one; GROUP BY b, HAVING b = 3)',
+        dataset: 'test_having',
+        changes: [{ renameField: { from: 'b', to: 'one' } }],
+      },
+      {
+        name: 'PH05 test_having.b widened integer -> numeric (GROUP BY b, HAVING b = 3, ORDER BY b)',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'b', type: 'numeric' } }],
+      },
+      {
+        name: 'PH06 test_having.c renamed to lower (GROUP BY lower(c), the output named lower)',
+        dataset: 'test_having',
+        changes: [{ renameField: { from: 'c', to: 'lower' } }],
+      },
+      {
+        name: 'PH07 test_having.c retyped char(8) -> text (GROUP BY c, lower(c), count(c))',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'c', type: 'text' } }],
+      },
+      {
+        name: 'PH08 test_having.d dropped (a column no query reads)',
+        dataset: 'test_having',
+        changes: [{ dropField: { name: 'd' } }],
+      },
+      {
+        name: 'PH09 test_having.a dropped (min(a), max(a), 1/a)',
+        dataset: 'test_having',
+        changes: [{ dropField: { name: 'a' } }],
+      },
+      {
+        name: 'PH10 test_having renamed to having_test',
+        dataset: 'test_having',
+        changes: [],
+        renameTo: 'having_test',
+      },
+      {
+        name: 'PH11 test_having gains count (count(*) and count(c) beside a column named count)',
+        dataset: 'test_having',
+        changes: [
+          { addField: { name: 'count', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PH12 test_having gains max (max(a) read out as max, a column of that name beside it)',
+        dataset: 'test_having',
+        changes: [{ addField: { name: 'max', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PH13 test_having.a and test_having.b swapped (a renamed to b, b to a)',
+        dataset: 'test_having',
+        changes: [
+          { renameField: { from: 'a', to: 'tmp_a' } },
+          { renameField: { from: 'b', to: 'a' } },
+          { renameField: { from: 'tmp_a', to: 'b' } },
+        ],
+      },
+      {
+        name: 'PH14 test_having.a renamed to having (a reserved word)',
+        dataset: 'test_having',
+        changes: [{ renameField: { from: 'a', to: 'having' } }],
+      },
+      {
+        name: 'PH15 test_having.c renamed to C (a name that needs quotes)',
+        dataset: 'test_having',
+        changes: [{ renameField: { from: 'c', to: 'C' } }],
+      },
+      {
+        name: 'PH16 test_having.a retyped integer -> double precision (1/a = 1, min(a) < max(a))',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'a', type: 'double precision' } }],
+      },
+      {
+        name: 'PH17 test_having.c retyped char(8) -> text (GROUP BY c, lower(c))',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'c', type: 'text' } }],
+      },
+      {
+        name: 'PH18 test_having.c dropped and test_having.d renamed to c',
+        dataset: 'test_having',
+        changes: [
+          { dropField: { name: 'c' } },
+          { renameField: { from: 'd', to: 'c' } },
+        ],
+      },
+      {
+        name: 'PH19 test_having renamed to count (the aggregate count(*) beside a table of that name)',
+        dataset: 'test_having',
+        changes: [],
+        renameTo: 'count',
+      },
+      {
+        name: 'PH20 test_having.a retyped integer -> text (min(a), max(a), 1/a)',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'a', type: 'text' } }],
+      },
+      {
+        name: 'PH21 test_having.b retyped integer -> smallint (GROUP BY b, HAVING b = 3)',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'b', type: 'smallint' } }],
+      },
+      {
+        name: 'PH22 test_having.b retyped integer -> text (GROUP BY b, ORDER BY b: text sorts otherwise)',
+        dataset: 'test_having',
+        changes: [{ changeType: { field: 'b', type: 'text' } }],
+      },
+      {
+        name: 'PH23 test_having renamed to TestHaving and test_having.a renamed to A (names that need quotes)',
+        dataset: 'test_having',
+        changes: [{ renameField: { from: 'a', to: 'A' } }],
+        renameTo: 'TestHaving',
+      },
+      {
+        name: 'PH24 test_having.c renamed to cc and retyped char(8) -> text',
+        dataset: 'test_having',
+        changes: [
+          { renameField: { from: 'c', to: 'cc' } },
+          { changeType: { field: 'cc', type: 'text' } },
+        ],
+      },
+      {
+        name: 'PH25 test_having renamed to c (the name of a column read in count(c))',
+        dataset: 'test_having',
+        changes: [],
+        renameTo: 'c',
+      },
+    ],
+  },
+  {
+    name: 'regress_case',
+    dir: path.join(__dirname, 'regress_case'),
+    migrations: [
+      {
+        name: 'PC01 case_tbl.i renamed to k (CASE WHEN i >= 3 THEN i, NULLIF(a.i,b.i), UPDATE ... SET i)',
+        dataset: 'case_tbl',
+        changes: [{ renameField: { from: 'i', to: 'k' } }],
+      },
+      {
+        name: 'PC02 case_tbl.i widened integer -> bigint (CASE results, COALESCE(f,i), UPDATE ... SET i = 2 * i)',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'i', type: 'bigint' } }],
+      },
+      {
+        name: 'PC03 case_tbl.i widened integer -> numeric (CASE ... THEN i, i + i, NULLIF(a.i,b.i))',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'i', type: 'numeric' } }],
+      },
+      {
+        name: 'PC04 case_tbl.i renamed to j (case2_tbl.j then shares the name: WHERE j = -CASE_TBL.i)',
+        dataset: 'case_tbl',
+        changes: [{ renameField: { from: 'i', to: 'j' } }],
+      },
+      {
+        name: 'PC05 case_tbl.f renamed to g (COALESCE(f,i), COALESCE(a.f, ...), an unqualified f beside case2_tbl)',
+        dataset: 'case_tbl',
+        changes: [{ renameField: { from: 'f', to: 'g' } }],
+      },
+      {
+        name: 'PC06 case_tbl.f dropped (SELECT *, COALESCE(f,i))',
+        dataset: 'case_tbl',
+        changes: [{ dropField: { name: 'f' } }],
+      },
+      {
+        name: 'PC07 case_tbl gains j (an unqualified j in the UPDATE ... FROM CASE2_TBL b; SELECT * over both)',
+        dataset: 'case_tbl',
+        changes: [{ addField: { name: 'j', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PC08 case_tbl renamed to case_table (spelled CASE_TBL and case_tbl; CASE_TBL.i in the UPDATE)',
+        dataset: 'case_tbl',
+        changes: [],
+        renameTo: 'case_table',
+      },
+      {
+        name: 'PC09 case2_tbl.i renamed to k (b.i beside a.i, NULLIF(b.i, 4), CASE WHEN b.i >= 2)',
+        dataset: 'case2_tbl',
+        changes: [{ renameField: { from: 'i', to: 'k' } }],
+      },
+      {
+        name: 'PC10 case2_tbl.j renamed to f (case_tbl.f then shares the name: COALESCE(f,b.i))',
+        dataset: 'case2_tbl',
+        changes: [{ renameField: { from: 'j', to: 'f' } }],
+      },
+      {
+        name: 'PC11 case2_tbl.j widened integer -> bigint (COALESCE(a.f, b.i, b.j), 2 * j, 3 * j)',
+        dataset: 'case2_tbl',
+        changes: [{ changeType: { field: 'j', type: 'bigint' } }],
+      },
+      {
+        name: 'PC12 case2_tbl gains f (an unqualified f in COALESCE(f,b.i) then is ambiguous)',
+        dataset: 'case2_tbl',
+        changes: [
+          { addField: { name: 'f', type: 'double precision', default: '0' } },
+        ],
+      },
+      {
+        name: 'PC13 case2_tbl renamed to case2_table',
+        dataset: 'case2_tbl',
+        changes: [],
+        renameTo: 'case2_table',
+      },
+      {
+        name: 'PC14 case2_tbl.i dropped (b.i)',
+        dataset: 'case2_tbl',
+        changes: [{ dropField: { name: 'i' } }],
+      },
+      {
+        name: 'PC15 case_tbl.i and case_tbl.f swapped (i renamed to f, f to i; integer and double precision)',
+        dataset: 'case_tbl',
+        changes: [
+          { renameField: { from: 'i', to: 'tmp_i' } },
+          { renameField: { from: 'f', to: 'i' } },
+          { renameField: { from: 'tmp_i', to: 'f' } },
+        ],
+      },
+      {
+        name: 'PC16 case2_tbl.i and case2_tbl.j swapped (an unqualified j in the UPDATE then is b.i, beside CASE_TBL.i)',
+        dataset: 'case2_tbl',
+        changes: [
+          { renameField: { from: 'i', to: 'tmp_i' } },
+          { renameField: { from: 'j', to: 'i' } },
+          { renameField: { from: 'tmp_i', to: 'j' } },
+        ],
+      },
+      {
+        name: 'PC17 case_tbl.f retyped double precision -> numeric (COALESCE(f,i) = 4, COALESCE(a.f, b.i, b.j) = 2)',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'f', type: 'numeric' } }],
+      },
+      {
+        name: 'PC18 case_tbl renamed to b (the alias case2_tbl goes by: FROM CASE_TBL a, CASE2_TBL b)',
+        dataset: 'case_tbl',
+        changes: [],
+        renameTo: 'b',
+      },
+      {
+        name: 'PC19 case2_tbl renamed to a (the alias case_tbl goes by)',
+        dataset: 'case2_tbl',
+        changes: [],
+        renameTo: 'a',
+      },
+      {
+        name: 'PC20 case2_tbl.i widened integer -> bigint (NULLIF(a.i,b.i), NULLIF(b.i, 4), b.i >= 2)',
+        dataset: 'case2_tbl',
+        changes: [{ changeType: { field: 'i', type: 'bigint' } }],
+      },
+      {
+        name: 'PC21 case_tbl.i renamed to b (the alias of case2_tbl: a whole row then?)',
+        dataset: 'case_tbl',
+        changes: [{ renameField: { from: 'i', to: 'b' } }],
+      },
+      {
+        name: 'PC22 case2_tbl.i renamed to a (the alias of case_tbl)',
+        dataset: 'case2_tbl',
+        changes: [{ renameField: { from: 'i', to: 'a' } }],
+      },
+      {
+        name: 'PC23 case2_tbl.j renamed to k (2 * j, 3 * j and WHERE j = -CASE_TBL.i, unqualified, in the UPDATE)',
+        dataset: 'case2_tbl',
+        changes: [{ renameField: { from: 'j', to: 'k' } }],
+      },
+      {
+        name: 'PC24 case2_tbl.j dropped (COALESCE(a.f, b.i, b.j), the UPDATE ... FROM)',
+        dataset: 'case2_tbl',
+        changes: [{ dropField: { name: 'j' } }],
+      },
+      {
+        name: 'PC25 case_tbl.i retyped integer -> smallint',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'i', type: 'smallint' } }],
+      },
+      {
+        name: 'PC26 case_tbl.i retyped integer -> double precision (CASE ... THEN i, i + i, COALESCE(f,i))',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'i', type: 'double precision' } }],
+      },
+      {
+        name: 'PC27 case_tbl.i retyped integer -> text (i >= 3, i = 1: text compares otherwise)',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'i', type: 'text' } }],
+      },
+      {
+        name: 'PC28 case_tbl.f retyped double precision -> real',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'f', type: 'real' } }],
+      },
+      {
+        name: 'PC29 case_tbl.f retyped double precision -> text (COALESCE(f,i) then mixes text and integer)',
+        dataset: 'case_tbl',
+        changes: [{ changeType: { field: 'f', type: 'text' } }],
+      },
+      {
+        name: 'PC30 case2_tbl.i renamed to f (an unqualified f in COALESCE(f,b.i) then is ambiguous)',
+        dataset: 'case2_tbl',
+        changes: [{ renameField: { from: 'i', to: 'f' } }],
+      },
+      {
+        name: 'PC31 case2_tbl renamed to CASE2_TBL (a quoted upper-case name; the files spell it unquoted)',
+        dataset: 'case2_tbl',
+        changes: [],
+        renameTo: 'CASE2_TBL',
+      },
+      {
+        name: 'PC32 case2_tbl gains k (SELECT * over CASE_TBL a, CASE2_TBL b)',
+        dataset: 'case2_tbl',
+        changes: [{ addField: { name: 'k', type: 'integer', default: '0' } }],
+      },
+      {
+        name: 'PC33 case_tbl gains k (SELECT * FROM CASE_TBL after the UPDATEs)',
+        dataset: 'case_tbl',
+        changes: [{ addField: { name: 'k', type: 'integer', default: '0' } }],
+      },
+    ],
+  },
+  {
+    name: 'regress_limit',
+    dir: path.join(__dirname, 'regress_limit'),
+    migrations: [
+      {
+        name: 'PL01 onek.unique1 renamed to u1 (ORDER BY unique1 LIMIT/OFFSET)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'unique1', to: 'u1' } }],
+      },
+      {
+        name: 'PL02 onek.unique1 widened integer -> bigint',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'unique1', type: 'bigint' } }],
+      },
+      {
+        name: 'PL03 onek.stringu1 retyped name -> text',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'stringu1', type: 'text' } }],
+      },
+      {
+        name: 'PL04 onek.thousand renamed to thousands (FETCH FIRST ... WITH TIES, views ordered by it)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'thousand', to: 'thousands' } }],
+      },
+      {
+        name: 'PL05 onek.thousand widened integer -> numeric (views selecting it, WITH TIES)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'thousand', type: 'numeric' } }],
+      },
+      {
+        name: 'PL06 onek renamed to onek2',
+        dataset: 'onek',
+        changes: [],
+        renameTo: 'onek2',
+      },
+      {
+        name: "PL07 onek.unique2 renamed to five (an output alias ''::text AS five)",
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'unique2', to: 'five' } }],
+      },
+      {
+        name: 'PL08 int8_tbl.q1 renamed to c5 (order by q1 in a cursor named c5)',
+        dataset: 'int8_tbl',
+        changes: [{ renameField: { from: 'q1', to: 'c5' } }],
+      },
+      {
+        name: 'PL09 int8_tbl.q2 widened bigint -> numeric (select * with a null LIMIT, cursors)',
+        dataset: 'int8_tbl',
+        changes: [{ changeType: { field: 'q2', type: 'numeric' } }],
+      },
+      {
+        name: 'PL10 int8_tbl gains q3 (select * limit/offset, cursors over select *)',
+        dataset: 'int8_tbl',
+        changes: [{ addField: { name: 'q3', type: 'bigint', default: '0' } }],
+      },
+      {
+        name: 'PL11 int8_tbl renamed to int8_table (cursors declared over it)',
+        dataset: 'int8_tbl',
+        changes: [],
+        renameTo: 'int8_table',
+      },
+      {
+        name: 'PL12 tenk1.tenthous widened integer -> bigint (sum(tenthous) then numeric; order by tenthous)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'tenthous', type: 'bigint' } }],
+      },
+      {
+        name: 'PL13 tenk1.unique2 renamed to s1 (an output alias sum(tenthous) as s1; order by unique2)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'unique2', to: 's1' } }],
+      },
+      {
+        name: 'PL14 tenk1.thousand dropped (group by thousand order by thousand)',
+        dataset: 'tenk1',
+        changes: [{ dropField: { name: 'thousand' } }],
+      },
+      {
+        name: 'PL15 tenk1 renamed to testseq (the sequence created beside it)',
+        dataset: 'tenk1',
+        changes: [],
+        renameTo: 'testseq',
+      },
+      {
+        name: 'PL16 onek.unique1 and onek.unique2 swapped',
+        dataset: 'onek',
+        changes: [
+          { renameField: { from: 'unique1', to: 'tmp_u1' } },
+          { renameField: { from: 'unique2', to: 'unique1' } },
+          { renameField: { from: 'tmp_u1', to: 'unique2' } },
+        ],
+      },
+      {
+        name: 'PL17 onek.unique1 renamed to offset (a reserved word)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'unique1', to: 'offset' } }],
+      },
+      {
+        name: 'PL18 onek.stringu1 renamed to text (the type in ::text)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'stringu1', to: 'text' } }],
+      },
+      {
+        name: 'PL19 tenk1.unique2 and tenk1.tenthous swapped (order by unique2, order by tenthous)',
+        dataset: 'tenk1',
+        changes: [
+          { renameField: { from: 'unique2', to: 'tmp_u2' } },
+          { renameField: { from: 'tenthous', to: 'unique2' } },
+          { renameField: { from: 'tmp_u2', to: 'tenthous' } },
+        ],
+      },
+      {
+        name: 'PL20 tenk1.tenthous widened integer -> numeric (sum(tenthous) bigint before, numeric after)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'tenthous', type: 'numeric' } }],
+      },
+      {
+        name: 'PL21 onek.thousand renamed to limit_thousand_v_1 (the name of the view the file makes)',
+        dataset: 'onek',
+        changes: [
+          { renameField: { from: 'thousand', to: 'limit_thousand_v_1' } },
+        ],
+      },
+      {
+        name: 'PL22 onek renamed to limit_thousand_v_2 (the name of a view the file makes)',
+        dataset: 'onek',
+        changes: [],
+        renameTo: 'limit_thousand_v_2',
+      },
+      {
+        name: 'PL23 tenk1.unique1 renamed to generate_series (a function the query calls)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'unique1', to: 'generate_series' } }],
+      },
+      {
+        name: "PL24 onek.unique1 renamed to five (the output alias ''::text AS five: ORDER BY unique1 then would sort by it)",
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'unique1', to: 'five' } }],
+      },
+      {
+        name: "PL25 onek.unique1 renamed to eleven (ORDER BY unique1 DESC beside ''::text AS eleven)",
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'unique1', to: 'eleven' } }],
+      },
+      {
+        name: 'PL26 tenk1.thousand renamed to s1 (the output alias sum(tenthous) as s1: group by thousand order by thousand)',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'thousand', to: 's1' } }],
+      },
+      {
+        name: 'PL27 tenk1.thousand renamed to s2',
+        dataset: 'tenk1',
+        changes: [{ renameField: { from: 'thousand', to: 's2' } }],
+      },
+      {
+        name: 'PL28 onek.thousand renamed to unique1 after onek.unique1 is dropped',
+        dataset: 'onek',
+        changes: [
+          { dropField: { name: 'unique1' } },
+          { renameField: { from: 'thousand', to: 'unique1' } },
+        ],
+      },
+      {
+        name: 'PL29 onek.unique1 retyped integer -> text (ORDER BY unique1, unique1 > 50: text sorts and compares otherwise)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'unique1', type: 'text' } }],
+      },
+      {
+        name: 'PL30 onek.unique1 retyped integer -> double precision',
+        dataset: 'onek',
+        changes: [
+          { changeType: { field: 'unique1', type: 'double precision' } },
+        ],
+      },
+      {
+        name: 'PL31 onek.thousand retyped integer -> text (FETCH FIRST ... WITH TIES ORDER BY thousand, views)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'thousand', type: 'text' } }],
+      },
+      {
+        name: 'PL32 onek.thousand retyped integer -> smallint (views selecting it)',
+        dataset: 'onek',
+        changes: [{ changeType: { field: 'thousand', type: 'smallint' } }],
+      },
+      {
+        name: 'PL33 tenk1.tenthous retyped integer -> text (sum(tenthous), order by tenthous)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'tenthous', type: 'text' } }],
+      },
+      {
+        name: 'PL34 tenk1.unique2 retyped integer -> text (order by unique2 limit 10)',
+        dataset: 'tenk1',
+        changes: [{ changeType: { field: 'unique2', type: 'text' } }],
+      },
+      {
+        name: 'PL35 onek renamed to o and onek.thousand renamed to th (views over it)',
+        dataset: 'onek',
+        changes: [{ renameField: { from: 'thousand', to: 'th' } }],
+        renameTo: 'o',
+      },
+      {
+        name: 'PL36 onek.unique1 renamed to u and widened integer -> bigint',
+        dataset: 'onek',
+        changes: [
+          { renameField: { from: 'unique1', to: 'u' } },
+          { changeType: { field: 'u', type: 'bigint' } },
+        ],
+      },
+      {
+        name: 'PL37 onek renamed to unique1 (the name of a column it has)',
+        dataset: 'onek',
+        changes: [],
+        renameTo: 'unique1',
+      },
+    ],
+  },
+  {
+    name: 'regress_implicit',
+    dir: path.join(__dirname, 'regress_implicit'),
+    migrations: [
+      {
+        name: 'PI01 test_missing_target.b renamed to count (GROUP BY b ORDER BY b beside count(*), an output named count)',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'b', to: 'count' } }],
+      },
+      {
+        name: 'PI02 test_missing_target.c renamed to count (GROUP BY test_missing_target.c ORDER BY c beside count(*))',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'c', to: 'count' } }],
+      },
+      {
+        name: 'PI03 test_missing_target.a renamed to x (the alias of the self join: x.a = y.a)',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'a', to: 'x' } }],
+      },
+      {
+        name: 'PI04 test_missing_target.b renamed to y (the other alias: GROUP BY x.b)',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'b', to: 'y' } }],
+      },
+      {
+        name: 'PI05 test_missing_target.a widened integer -> bigint (a/2, a%2)',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'a', type: 'bigint' } }],
+      },
+      {
+        name: 'PI06 test_missing_target.a widened integer -> numeric (a/2 in GROUP BY and ORDER BY, a%2)',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'a', type: 'numeric' } }],
+      },
+      {
+        name: 'PI07 test_missing_target.b widened integer -> numeric (GROUP BY b/2, (b + 1) / 2, x.b/2)',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'b', type: 'numeric' } }],
+      },
+      {
+        name: 'PI08 test_missing_target.c retyped char(8) -> text (GROUP BY c, lower(c), count(c))',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'c', type: 'text' } }],
+      },
+      {
+        name: 'PI09 test_missing_target.d dropped (ORDER BY upper(d))',
+        dataset: 'test_missing_target',
+        changes: [{ dropField: { name: 'd' } }],
+      },
+      {
+        name: 'PI10 test_missing_target.d renamed to upper (ORDER BY upper(d))',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'd', to: 'upper' } }],
+      },
+      {
+        name: 'PI11 test_missing_target renamed to x (the alias of the self join)',
+        dataset: 'test_missing_target',
+        changes: [],
+        renameTo: 'x',
+      },
+      {
+        name: 'PI12 test_missing_target renamed to test_missing_target2 (the table a file creates from it)',
+        dataset: 'test_missing_target',
+        changes: [],
+        renameTo: 'test_missing_target2',
+      },
+      {
+        name: 'PI13 test_missing_target gains count (GROUP BY/ORDER BY beside count(*))',
+        dataset: 'test_missing_target',
+        changes: [
+          { addField: { name: 'count', type: 'integer', default: '0' } },
+        ],
+      },
+      {
+        name: 'PI14 test_missing_target.a renamed to count (count(*) and count(x.b) beside it)',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'a', to: 'count' } }],
+      },
+      {
+        name: 'PI15 test_missing_target.a dropped (ORDER BY a, x.a = y.a)',
+        dataset: 'test_missing_target',
+        changes: [{ dropField: { name: 'a' } }],
+      },
+      {
+        name: 'PI16 test_missing_target.b renamed to lower (GROUP BY lower(c) beside it)',
+        dataset: 'test_missing_target',
+        changes: [{ renameField: { from: 'b', to: 'lower' } }],
+      },
+      {
+        name: 'PI17 test_missing_target.b retyped integer -> text (GROUP BY b ORDER BY b, b/2, (b + 1) / 2)',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'b', type: 'text' } }],
+      },
+      {
+        name: 'PI18 test_missing_target.a retyped integer -> text (ORDER BY a, a/2, a%2, x.a = y.a)',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'a', type: 'text' } }],
+      },
+      {
+        name: 'PI19 test_missing_target.d retyped char -> text (ORDER BY upper(d))',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'd', type: 'text' } }],
+      },
+      {
+        name: 'PI20 test_missing_target.a retyped integer -> double precision (a/2: integer division before)',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'a', type: 'double precision' } }],
+      },
+      {
+        name: 'PI21 test_missing_target.b retyped integer -> smallint',
+        dataset: 'test_missing_target',
+        changes: [{ changeType: { field: 'b', type: 'smallint' } }],
+      },
+      {
+        name: 'PI22 test_missing_target renamed to y (the second alias of the self join)',
+        dataset: 'test_missing_target',
+        changes: [],
+        renameTo: 'y',
+      },
+      {
+        name: 'PI23 test_missing_target.b renamed to x and test_missing_target.a to y (the aliases of the self join)',
+        dataset: 'test_missing_target',
+        changes: [
+          { renameField: { from: 'b', to: 'x' } },
+          { renameField: { from: 'a', to: 'y' } },
+        ],
+      },
+      {
+        name: 'PI24 test_missing_target renamed to c (a column read as c and test_missing_target.c)',
+        dataset: 'test_missing_target',
+        changes: [],
+        renameTo: 'c',
+      },
+    ],
+  },
+  {
     name: 'adversarial20_min',
     dir: path.join(__dirname, 'adversarial20_min'),
     migrations: [

@@ -1,0 +1,3 @@
+SELECT *
+  FROM CASE_TBL a, CASE2_TBL b
+  WHERE COALESCE(f,b.i) = 2;

@@ -1,0 +1,9 @@
+UPDATE CASE_TBL
+  SET i = CASE WHEN i >= 3 THEN (- i)
+                ELSE (2 * i) END;
+
+UPDATE CASE_TBL
+  SET i = CASE WHEN i >= 2 THEN (2 * i)
+                ELSE (3 * i) END;
+
+SELECT * FROM CASE_TBL;

@@ -1,0 +1,24 @@
+-- From PostgreSQL's regression tests src/test/regress/sql/case.sql (see
+-- README.md): its tables CASE_TBL and CASE2_TBL with the file's rows.
+
+CREATE TABLE CASE_TBL (
+  i integer,
+  f double precision
+);
+
+CREATE TABLE CASE2_TBL (
+  i integer,
+  j integer
+);
+
+INSERT INTO CASE_TBL VALUES (1, 10.1);
+INSERT INTO CASE_TBL VALUES (2, 20.2);
+INSERT INTO CASE_TBL VALUES (3, -30.3);
+INSERT INTO CASE_TBL VALUES (4, NULL);
+
+INSERT INTO CASE2_TBL VALUES (1, -1);
+INSERT INTO CASE2_TBL VALUES (2, -2);
+INSERT INTO CASE2_TBL VALUES (3, -3);
+INSERT INTO CASE2_TBL VALUES (2, -4);
+INSERT INTO CASE2_TBL VALUES (1, NULL);
+INSERT INTO CASE2_TBL VALUES (NULL, -6);

@@ -1,0 +1,1 @@
+SELECT min(a), max(a) FROM test_having HAVING min(a) < max(a);

@@ -1,0 +1,1 @@
+SELECT 1 AS one FROM test_having HAVING 1 < 2;

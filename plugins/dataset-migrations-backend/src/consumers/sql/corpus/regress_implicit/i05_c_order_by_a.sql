@@ -1,0 +1,1 @@
+SELECT c FROM test_missing_target ORDER BY a;

@@ -1,0 +1,1 @@
+SELECT count(*) FROM test_missing_target GROUP BY b ORDER BY b desc;

@@ -1,0 +1,2 @@
+SELECT a, a FROM test_missing_target
+	ORDER BY a;

@@ -1,0 +1,1 @@
+SELECT a FROM test_missing_target ORDER BY upper(d);
