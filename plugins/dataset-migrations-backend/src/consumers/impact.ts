@@ -169,6 +169,7 @@ function assessFiles(
       objectNamesIn(file, target, files) !== undefined,
   );
   const assessedFiles = new Set(candidates);
+  const ownTables = ownTablesByFolder(files, target);
   const models = ormModelsIn(files);
   const links = linksIn([...named], target, models);
   // Files that name the dataset, and models rendering showed to read it.
@@ -187,7 +188,7 @@ function assessFiles(
     .map(result => passesGrowingStarOn(result, files, target, mapping))
     .map(result => runsTemplatedTableStatements(result, files, target, mapping))
     .map(result => syncedAtStartUp(result, files, target))
-    .map(result => besideOwnTable(result, files, target))
+    .map(result => besideOwnTable(result, ownTables, files, target))
     .map(result => {
       const file = files.find(f => f.path === result.path);
       return (
@@ -2092,32 +2093,50 @@ function syncedAtStartUp(
  */
 function besideOwnTable(
   result: RewrittenFile,
+  ownTables: Map<string, string[]>,
   files: ChangedFile[],
   target: DatasetTarget,
 ): RewrittenFile {
   if (result.status !== 'rewritten' || !isSqlPath(result.path)) return result;
-  const folder = result.path.replace(/[^/]*$/, '');
+  const creator = ownTables
+    .get(folderOf(result.path))
+    ?.find(path => path !== result.path);
+  if (creator === undefined) return result;
+  const file = files.find(f => f.path === result.path)!;
+  return fileToPerson(
+    file,
+    result.impact.fields,
+    `${creator}, beside it, creates ${target.table}, named like the dataset's table, with the columns it has today (Spring Boot runs schema.sql, then data.sql, on a fresh database): this file may read that table rather than the dataset, and the rewrite would not fit it; decide with ${creator}`,
+  );
+}
+
+/** Each folder's SQL files creating a table named like the dataset's, not history. */
+function ownTablesByFolder(
+  files: ChangedFile[],
+  target: DatasetTarget,
+): Map<string, string[]> {
   const creates = new RegExp(
     String.raw`\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary)\s+|unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"?${escapeRegExp(
       target.schema,
     )}"?\s*\.\s*)?"?${escapeRegExp(target.table)}(?![\w$"])`,
     'i',
   );
-  const creator = files.find(
-    f =>
-      f.path !== result.path &&
-      isSqlPath(f.path) &&
-      f.path.replace(/[^/]*$/, '') === folder &&
-      creates.test(f.content) &&
-      migrationHistoryOf(f, files) === undefined,
-  );
-  if (!creator) return result;
-  const file = files.find(f => f.path === result.path)!;
-  return fileToPerson(
-    file,
-    result.impact.fields,
-    `${creator.path}, beside it, creates ${target.table}, named like the dataset's table, with the columns it has today (Spring Boot runs schema.sql, then data.sql, on a fresh database): this file may read that table rather than the dataset, and the rewrite would not fit it; decide with ${creator.path}`,
-  );
+  const byFolder = new Map<string, string[]>();
+  for (const file of files)
+    if (
+      isSqlPath(file.path) &&
+      creates.test(file.content) &&
+      migrationHistoryOf(file, files) === undefined
+    )
+      byFolder.set(folderOf(file.path), [
+        ...(byFolder.get(folderOf(file.path)) ?? []),
+        file.path,
+      ]);
+  return byFolder;
+}
+
+function folderOf(path: string): string {
+  return path.replace(/[^/]*$/, '');
 }
 
 /** `file` to a person because it needs the dataset to be a table, at `lines`. */
