@@ -392,6 +392,8 @@ export interface OpaqueRead extends Span {
     | 'view-statement';
   /** `view-statement`: which statement. */
   statement?: ViewStatement;
+  /** `statement`: the parser's name of the statement not read through (`DeclareCursorStmt`). */
+  node?: string;
   /**
    * `view-statement` `copy-to`: where the relation and its column list end, the
    * columns listed (none: every column), and whether it writes PostgreSQL's
@@ -3697,7 +3699,12 @@ export function analyzeSql(
       !decidedByTable(raw.stmt, walker.opaque) &&
       namesWord(text.slice(start, end), target.table)
     )
-      walker.opaque.push({ start, end: start, kind: 'statement' });
+      walker.opaque.push({
+        start,
+        end: start,
+        kind: 'statement',
+        node: Object.keys(raw.stmt)[0],
+      });
     // Which table an unqualified name is, after this, depends on the path set.
     if (walker.setsSearchPath && namesWord(text, target.table))
       walker.opaque.push({ start, end: start, kind: 'search-path' });

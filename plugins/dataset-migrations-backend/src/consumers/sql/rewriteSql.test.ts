@@ -67,6 +67,23 @@ describe('rewriteSqlFile', () => {
       expect(reasons).toContain('does not read through');
     });
 
+    it('names the statement it does not read through', () => {
+      // A corpus round (37) found cursors sent to a person under a message
+      // naming MERGE, RETURNING and DDL, but not them.
+      for (const [sql, named] of [
+        [
+          'DECLARE c CURSOR FOR SELECT track_id FROM listening_events',
+          'here DECLARE … CURSOR;',
+        ],
+        ['CREATE INDEX i ON listening_events (track_id)', 'here CREATE INDEX;'],
+        [
+          "COMMENT ON COLUMN listening_events.track_id IS 'x'",
+          'here COMMENT ON;',
+        ],
+      ])
+        expect(decided(sql).reasons).toContain(named);
+    });
+
     it('a join given an alias, which hides the dataset’s name', () => {
       for (const sql of [
         'SELECT j.track_id FROM (listening_events JOIN other o ON o.id = listening_events.event_id) AS j',

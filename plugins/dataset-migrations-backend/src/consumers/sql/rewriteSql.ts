@@ -1683,7 +1683,11 @@ function opaqueReadDecision(
   }
   if (read.kind === 'statement')
     return changes
-      ? `a statement naming ${target.table} is one the rewriter does not read through (MERGE, a RETURNING list, ON CONFLICT, a foreign key to it, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
+      ? `a statement naming ${
+          target.table
+        } is one the rewriter does not read through (${
+          read.node ? `here ${statementName(read.node)}; ` : ''
+        }MERGE, a RETURNING list, ON CONFLICT, a foreign key to it, or DDL such as CREATE INDEX or COMMENT ON), and the migration changes the dataset; a person rewrites it`
       : undefined;
   // Fails from cut-over whatever the migration changes.
   if (read.kind === 'system-column')
@@ -2237,6 +2241,42 @@ function linesNaming(content: string, table: string): number[] {
   for (const match of content.matchAll(wordPattern(table, 'gi')))
     lines.add(positionOf(content, match.index ?? 0).line);
   return [...lines].sort((a, b) => a - b);
+}
+
+const STATEMENT_NAMES: Record<string, string> = {
+  DeclareCursorStmt: 'DECLARE … CURSOR',
+  IndexStmt: 'CREATE INDEX',
+  CommentStmt: 'COMMENT ON',
+  CreateTrigStmt: 'CREATE TRIGGER',
+  RuleStmt: 'CREATE RULE',
+  CreatePolicyStmt: 'CREATE POLICY',
+  GrantStmt: 'GRANT or REVOKE',
+  AlterTableStmt: 'ALTER TABLE',
+  RenameStmt: 'ALTER … RENAME',
+  CreateStatsStmt: 'CREATE STATISTICS',
+  VacuumStmt: 'VACUUM or ANALYZE',
+  ClusterStmt: 'CLUSTER',
+  CopyStmt: 'COPY',
+  LockStmt: 'LOCK',
+  TruncateStmt: 'TRUNCATE',
+  MergeStmt: 'MERGE',
+  SelectStmt: 'SELECT',
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  ExplainStmt: 'EXPLAIN',
+  PrepareStmt: 'PREPARE',
+};
+
+/** A parser's statement node as SQL names it: `DeclareCursorStmt` → `DECLARE … CURSOR`. */
+function statementName(node: string): string {
+  return (
+    STATEMENT_NAMES[node] ??
+    node
+      .replace(/Stmt$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase()
+  );
 }
 
 /** `schema.table`, for messages. */
