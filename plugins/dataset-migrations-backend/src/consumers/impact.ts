@@ -2110,13 +2110,18 @@ function besideOwnTable(
   );
 }
 
-/** Each folder's SQL files creating a table named like the dataset's, not history. */
+/**
+ * Each folder's SQL files creating a table named like the dataset's, not
+ * history. A temporary one lives only in its own session, which another
+ * file's statements do not share (a corpus round, 37, saw every rewrite of a
+ * folder sent to a person by one `CREATE TEMP TABLE orders`).
+ */
 function ownTablesByFolder(
   files: ChangedFile[],
   target: DatasetTarget,
 ): Map<string, string[]> {
   const creates = new RegExp(
-    String.raw`\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary)\s+|unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"?${escapeRegExp(
+    String.raw`\bcreate\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"?${escapeRegExp(
       target.schema,
     )}"?\s*\.\s*)?"?${escapeRegExp(target.table)}(?![\w$"])`,
     'i',

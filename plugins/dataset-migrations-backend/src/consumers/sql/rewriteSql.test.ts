@@ -2596,6 +2596,11 @@ describe('assessConsumer, a SQL file beside one creating a table named like the 
         content:
           'CREATE TABLE listening_events_archive (event_id bigint PRIMARY KEY);\n',
       },
+      {
+        ...schema,
+        content:
+          'CREATE TEMP TABLE listening_events AS SELECT * FROM public.listening_events;\n',
+      },
     ];
     for (const other of elsewhere)
       expect(

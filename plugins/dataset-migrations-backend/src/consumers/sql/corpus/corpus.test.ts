@@ -5648,6 +5648,75 @@ const ALL_SOURCES: CorpusSource[] = [
   },
 ];
 
+/** adversarial26, the adversarial round after adversarial25: joins by name, whole rows as JSON, char(n), keyword and table-named columns, regclass. */
+ALL_SOURCES.push({
+  name: 'adversarial26',
+  dir: path.join(__dirname, 'adversarial26'),
+  migrations: [
+    {
+      name: 'AE01 orders.customer_id renamed to cust_id (NATURAL JOIN customers loses its join column)',
+      dataset: 'orders',
+      changes: [{ renameField: { from: 'customer_id', to: 'cust_id' } }],
+    },
+    {
+      name: 'AE02 orders.qty widened integer -> bigint',
+      dataset: 'orders',
+      changes: [{ changeType: { field: 'qty', type: 'bigint' } }],
+    },
+    {
+      name: 'AE03 orders.qty widened integer -> numeric',
+      dataset: 'orders',
+      changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+    },
+    {
+      name: 'AE04 orders.code retyped char(4) -> text (trailing spaces)',
+      dataset: 'orders',
+      changes: [{ changeType: { field: 'code', type: 'text' } }],
+    },
+    {
+      name: 'AE05 orders.status widened varchar(10) -> text',
+      dataset: 'orders',
+      changes: [{ changeType: { field: 'status', type: 'text' } }],
+    },
+    {
+      name: 'AE06 orders.note dropped',
+      dataset: 'orders',
+      changes: [{ dropField: { name: 'note' } }],
+    },
+    {
+      name: 'AE07 orders gains name (customers has name: NATURAL JOIN gains a column)',
+      dataset: 'orders',
+      changes: [{ addField: { name: 'name', type: 'text', default: "'x'" } }],
+    },
+    {
+      name: 'AE08 orders gains sku (a jsonb_to_recordset output)',
+      dataset: 'orders',
+      changes: [{ addField: { name: 'sku', type: 'text' } }],
+    },
+    {
+      name: 'AE09 orders renamed to sales (a CTE named sales, regclass literals)',
+      dataset: 'orders',
+      changes: [],
+      renameTo: 'sales',
+    },
+    {
+      name: 'AE10 orders.label renamed to Label Name (quoted, a JSON key spelled label)',
+      dataset: 'orders',
+      changes: [{ renameField: { from: 'label', to: 'Label Name' } }],
+    },
+    {
+      name: 'AE11 orders.order renamed to seq (a keyword column)',
+      dataset: 'orders',
+      changes: [{ renameField: { from: 'order', to: 'seq' } }],
+    },
+    {
+      name: 'AE12 orders.orders renamed to ref (the column named like its table)',
+      dataset: 'orders',
+      changes: [{ renameField: { from: 'orders', to: 'ref' } }],
+    },
+  ],
+});
+
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */
 const SOURCES = process.env.CORPUS_ONLY
   ? ALL_SOURCES.filter(s => s.name === process.env.CORPUS_ONLY)

@@ -1,0 +1,1 @@
+SELECT * FROM orders JOIN customers USING (customer_id) ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, date + qty AS due FROM orders ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT orders FROM orders WHERE id < 4 ORDER BY id;

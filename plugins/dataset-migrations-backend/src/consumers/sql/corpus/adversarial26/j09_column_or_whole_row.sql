@@ -1,0 +1,1 @@
+SELECT id FROM orders WHERE orders IS NOT NULL ORDER BY id;

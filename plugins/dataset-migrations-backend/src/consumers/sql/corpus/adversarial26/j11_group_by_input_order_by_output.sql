@@ -1,0 +1,1 @@
+SELECT upper(label) AS label, count(*) AS n FROM orders GROUP BY label ORDER BY label, n;
