@@ -172,6 +172,23 @@ describe('code whose whole rows of the dataset have more columns from the cut-ov
     );
   });
 
+  it('reads a RETURNING list of one column per indented line, with or without a `*`, at once', () => {
+    // A probe (round 37): seven such columns held the backend's event loop
+    // over 170 s, the list's pattern trying every split of its blanks.
+    const columns = Array.from({ length: 24 }, (_, i) => `c${i}`);
+    const list = (items: string[]) => items.join(',\n                    ');
+    const query = (items: string[]) =>
+      `sqlx::query!(\n    r#"\n        insert into raw.orders (customer, amount) values ($1, $2)\n        returning\n                    ${list(
+        items,
+      )}\n    "#,\n    customer, amount\n).fetch_one(db).await?;\n`;
+    expect(assess('src/orders.rs', query(columns)).status).toBe('unaffected');
+    const star = assess('src/orders.rs', query([...columns, 'o.*']));
+    expect(star.status).toBe('needs-decision');
+    expect(star.impact.problem?.message).toMatch(
+      /from the cut-over on they also have the new version's "currency"/,
+    );
+  });
+
   it('names the line of the `*` in a block, and a `*` counted twice over once', () => {
     const content =
       'def archive(cur):\n    cur.execute("""\n        WITH batch AS (SELECT * FROM raw.orders)\n        INSERT INTO raw.orders_archive\n        SELECT * FROM raw.orders o JOIN batch b USING (id)\n    """)\n';
