@@ -118,6 +118,24 @@ describe('versioned migration history is never rewritten (found by the twenty-ni
       [{ path: 'migrations/000007_order_totals.up.sql', content: VIEW }],
       { path: 'migrations/000008_order_report.up.sql', content: LATER },
     ],
+    // A probe (round 37): memos' release folders, data updates too.
+    [
+      'release folders of numbered scripts',
+      [
+        {
+          path: 'store/migration/postgres/0.23/00__order_totals.sql',
+          content: VIEW,
+        },
+        {
+          path: 'store/migration/postgres/0.23/01__statuses.sql',
+          content: "UPDATE raw.orders SET amount = 0 WHERE status = 'void';\n",
+        },
+      ],
+      {
+        path: 'store/migration/postgres/0.31/00__order_report.sql',
+        content: LATER,
+      },
+    ],
     [
       'Prisma',
       [
@@ -678,6 +696,28 @@ describe('a migration nothing shows to have run is not history (found by a revie
     ];
     person(files, pending.path, /db\/structure\.sql does not list/);
     // Listed, and older than the newest: applied, whatever came after.
+    for (const o of outcomes(files, applied.path))
+      expect({ name: o.name, status: o.status }).toEqual({
+        name: o.name,
+        status: 'unaffected',
+      });
+  });
+
+  it('reads every INSERT of an older structure.sql, one per version (found by a probe, round 37)', () => {
+    const applied = rails('20240101000000', 'add_index :orders, :amount');
+    const later = rails('20240201000000', 'add_index :orders, :status');
+    const pending = rails('20240301000000', 'add_index :orders, :amount');
+    const files = [
+      applied,
+      later,
+      pending,
+      {
+        path: 'db/structure.sql',
+        content:
+          "CREATE TABLE public.orders (id bigint);\n\nINSERT INTO schema_migrations (version) VALUES ('20231201000000');\n\nINSERT INTO schema_migrations (version) VALUES ('20240101000000');\n\nINSERT INTO schema_migrations (version) VALUES ('20240201000000');\n",
+      },
+    ];
+    person(files, pending.path, /db\/structure\.sql does not list/);
     for (const o of outcomes(files, applied.path))
       expect({ name: o.name, status: o.status }).toEqual({
         name: o.name,

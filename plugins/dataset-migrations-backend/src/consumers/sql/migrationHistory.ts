@@ -38,6 +38,14 @@ const SCHEMA_CHANGE =
   /\b(?:create|alter|drop)\s+(?:(?:unique\s+)?index|table|(?:materialized\s+)?view|schema|type|sequence|extension|function|procedure|trigger|column)\b|\bexports\.(?:up|down)\b|\b(?:def|function|async)\s+(?:up|down|change|upgrade|downgrade)\s*\(|\bextends\s+Migration\b|\bEcto\.Migration\b|:\s*Migration\b|\b(?:createTable|addColumn|create_table|add_column|add_index|addIndex)\b/i;
 
 /**
+ * A numbered script in a release's folder of a migration folder (memos'
+ * `migration/postgres/0.23/00__reactions.sql`): the release and the script's
+ * number are its version, the folder above the releases its sequence.
+ */
+const RELEASE_SCRIPT =
+  /^(.*(?:^|\/)migrations?\/(?:[^/]+\/){0,2})v?(\d+(?:\.\d+)+)\/(\d+)__[^/]+\.sql$/i;
+
+/**
  * The Liquibase changelogs among a repository's files, found once per file
  * list: looked for from each file naming the dataset, the whole list read
  * each time made the assessment of a 4,500-file repository quadratic (a probe
@@ -122,6 +130,12 @@ function historyKind(
     (/(?:^|\/)migrations?\//i.test(path) || SCHEMA_CHANGE.test(content))
   )
     return 'a Flyway versioned migration';
+  // A migration folder of release folders, each with its numbered scripts
+  // (memos' `migration/postgres/0.23/00__reactions.sql`, applied once from the
+  // version a database records): history, data updates too (a probe, round
+  // 37, saw two such files rewritten).
+  if (RELEASE_SCRIPT.test(path))
+    return 'a versioned migration of a release folder';
   // golang-migrate, and migrate-style folders of up/down pairs.
   if (/^\d+_[^/]+\.(?:up|down)\.sql$/i.test(name))
     return 'a versioned migration (golang-migrate)';
@@ -405,12 +419,16 @@ function railsDump(
   const version = BigInt(m[3]);
   const dumps: { path: string; applied: boolean; says: string }[] = [];
   const structure = files.find(f => f.path === `${dir}${prefix}structure.sql`);
-  const listed = structure?.content.match(
-    /\binsert\s+into\s+(?:"?\w+"?\.)?"?schema_migrations"?\s*\(\s*"?version"?\s*\)\s*values\s*[^;]*/i,
-  );
-  if (structure && listed) {
-    const applied = [...listed[0].matchAll(/'(\d+)'/g)].some(
-      v => BigInt(v[1]) === version,
+  // One INSERT of every version (Rails 5+), or one per version (older dumps,
+  // which a probe of round 37 saw read as listing only their first).
+  const listed = [
+    ...(structure?.content.matchAll(
+      /\binsert\s+into\s+(?:"?\w+"?\.)?"?schema_migrations"?\s*\(\s*"?version"?\s*\)\s*values\s*[^;]*/gi,
+    ) ?? []),
+  ];
+  if (structure && listed.length > 0) {
+    const applied = listed.some(insert =>
+      [...insert[0].matchAll(/'(\d+)'/g)].some(v => BigInt(v[1]) === version),
     );
     dumps.push({
       path: structure.path,
@@ -437,6 +455,8 @@ function railsDump(
 
 /** The sequence a migration runs in: its folder, or the folder of Prisma's and Diesel's migration folders. */
 function sequenceOf(path: string): string {
+  const release = RELEASE_SCRIPT.exec(path);
+  if (release) return release[1].replace(/\/$/, '');
   const dir = path.replace(/\/?[^/]*$/, '');
   return /(?:^|\/)migrations\/[^/]+$/.test(dir) &&
     /\/(?:migration|up|down)\.sql$/i.test(path)
@@ -446,6 +466,13 @@ function sequenceOf(path: string): string {
 
 /** A migration's version by its name (or its folder's): `V1_2__`, `20240101120000_`, `0002_`. */
 function versionOf(path: string): bigint[] | undefined {
+  const release = RELEASE_SCRIPT.exec(path);
+  if (release) {
+    // Releases of fewer parts are padded, so 0.23's 01 comes before 0.23.1's.
+    const parts = release[2].split('.').map(BigInt);
+    while (parts.length < 4) parts.push(0n);
+    return [...parts, BigInt(release[3])];
+  }
   const parts = path.split('/');
   const name = /^(?:migration|up|down)\.sql$/i.test(parts[parts.length - 1])
     ? parts[parts.length - 2] ?? ''
