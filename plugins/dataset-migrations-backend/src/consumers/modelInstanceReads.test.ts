@@ -89,6 +89,16 @@ const readers: Record<string, Record<string, string>> = {
       '<?php\nnamespace App\\Models;\n\nclass Order extends BookChild\n{\n}\n',
     'resources/views/orders/show.blade.php': '{{ $order->discount }}\n',
   },
+  // A probe (round 37): linkwarden read a dropped field only through another
+  // model's relation (`include: { links: { omit: { textContent: true } } }`).
+  prisma: {
+    'prisma/schema.prisma':
+      'model Collection {\n  id    Int     @id\n  items Order[]\n}\n\nmodel Order {\n  id           Int        @id\n  customer     String\n  collection   Collection @relation(fields: [collectionId], references: [id])\n  collectionId Int\n  @@map("orders")\n}\n',
+    'src/export.ts':
+      'export const exportData = (id: number) =>\n  prisma.collection.findMany({\n    where: { id },\n    include: { items: { select: { id: true, discount: true } } },\n  });\n',
+    'src/omit.ts':
+      'export const q = (id: number) =>\n  prisma.user.findUnique({\n    where: { id },\n    include: {\n      collections: {\n        include: {\n          items: {\n            omit: { discount: true },\n          },\n        },\n      },\n    },\n  });\n',
+  },
   vue: {
     'api/models/order.js':
       "class Order extends Model {\n  static table = 'orders'\n}\nmodule.exports = Order\n",
@@ -98,9 +108,9 @@ const readers: Record<string, Record<string, string>> = {
 };
 /** The model's file in each app, and the files of it and its bases. */
 const MODEL_FILE =
-  /^(?:app\/models\/order\.rb|app\/Models\/Order\.php|shop\/models\.py|api\/models\/order\.js)$/;
+  /^(?:app\/models\/order\.rb|app\/Models\/Order\.php|shop\/models\.py|api\/models\/order\.js|prisma\/schema\.prisma)$/;
 const BASE_OR_MODEL_FILE =
-  /^(?:app\/models\/[a-z_]+\.rb|app\/Models\/\w+\.php|shop\/models\.py|api\/models\/order\.js)$/;
+  /^(?:app\/models\/[a-z_]+\.rb|app\/Models\/\w+\.php|shop\/models\.py|api\/models\/order\.js|prisma\/schema\.prisma)$/;
 
 /** What names the word but reads no model's field, and is left alone. */
 const notReads: Record<string, string> = {

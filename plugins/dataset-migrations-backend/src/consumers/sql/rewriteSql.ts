@@ -793,7 +793,7 @@ export function changedFieldsNamedIn(
 
 /** A query's or a write's call, before a key naming a field (`where(discount: 0)`). */
 const ORM_CALL =
-  /\b(?:where|not|rewhere|find_by!?|find_or_\w+_by!?|update(?:_columns?|_attributes?|_all)?!?|upsert(?:_all)?|insert(?:_all)?!?|create!?|new|build|assign_attributes|permit|pluck|select|order|group|filter|exclude|get|values(?:_list)?|only|defer|annotate|order_by|aggregate|findAll|findOne|findOneBy|findBy|findMany|findFirst|findUnique|count|save|set|fill|forceFill|firstOrCreate|updateOrCreate|make|query)\b/;
+  /\b(?:where|not|rewhere|find_by!?|find_or_\w+_by!?|update(?:_columns?|_attributes?|_all)?!?|upsert(?:_all)?|insert(?:_all)?!?|create!?|new|build|assign_attributes|permit|pluck|select|order|group|filter|exclude|get|values(?:_list)?|only|defer|annotate|order_by|aggregate|findAll|findOne|findOneBy|findBy|findMany|findFirst|findUnique|include|omit|orderBy|groupBy|distinct|count|save|set|fill|forceFill|firstOrCreate|updateOrCreate|make|query)\b/;
 
 /**
  * Changed fields code reads as an attribute or a key of something, in any
