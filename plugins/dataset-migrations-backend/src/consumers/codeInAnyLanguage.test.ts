@@ -63,6 +63,10 @@ const notCode: Record<string, string> = {
   'pnpm-lock.yaml': 'orders: {amount: 1}\n',
   'vendor/github.com/acme/orm/query.go': 'q := "SELECT amount FROM orders"\n',
   'web/dist/app.bundle.js': 'const q = "SELECT amount FROM orders";\n',
+  // dbt's artifacts (a probe, round 37).
+  'docs/manifest.json':
+    '{"nodes": {"model.shop.m": {"compiled_code": "select customer, amount from orders\\n-- c\\ngroup by 1"}}}\n',
+  'target/compiled/shop/models/m.sql': 'select customer, amount from orders\n',
 };
 
 describe('a consumer written in any language', () => {

@@ -72,8 +72,11 @@ const CODE_EXTENSIONS = [
  * settings (`.env`, `.env.production`). Not lock files, minified bundles
  * (`app.min.js`, `app.bundle.js`; not `product-bundle.js`, a shop's own) and
  * what a build or a package manager puts in the tree (`dist/`, `vendor/`,
- * `node_modules/`), which are generated or others' code: an installed dbt
- * package (`dbt_packages/`) is read, since models render with it.
+ * `node_modules/`, dbt's artifacts `target/manifest.json`, `docs/catalog.json`
+ * and compiled SQL under `target/compiled/`), which are generated or others'
+ * code: an installed dbt package (`dbt_packages/`) is read, since models
+ * render with it. A probe (round 37) saw a published `docs/manifest.json`
+ * sent to a person under every migration, its compiled SQL read as code.
  */
 const SCANNED_FILE = new RegExp(
   String.raw`(?:\.(?:${CODE_EXTENSIONS.join(
@@ -82,7 +85,7 @@ const SCANNED_FILE = new RegExp(
   'i',
 );
 const GENERATED_FILE =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+\.(?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\//i;
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|packages\.lock\.json|[^/]+\.(?:min|bundle)\.[cm]?js)$|(?:^|\/)(?:vendor|node_modules|bower_components|third_party|dist)\/|(?:^|\/)(?:target|docs?|site|dbt_docs)\/(?:manifest|catalog|run_results|sources|semantic_manifest|graph_summary)\.json$|(?:^|\/)target\/(?:compiled|run)\//i;
 
 /** Whether the file at `path` is read for what it may run on a table. */
 export function isScannedFile(path: string): boolean {
