@@ -1222,6 +1222,12 @@ describe('statements hidden behind what only looks like a comment, or in a setti
       'jobs/quoted.py',
       'run("sleep 5")  # then "psql -c \'x\'\\nTRUNCATE orders" by hand\n',
     ],
+    // A comment line of SQL in a JSON string, after an escaped line break
+    // (a probe, round 37: it hid the rest of the query, then unread).
+    [
+      'grafana/monthly.json',
+      '{"rawSql": "WITH o AS (SELECT customer FROM orders),\\n-- per customer\\nc AS (SELECT customer, count(*) AS n FROM o GROUP BY 1)\\nSELECT customer, n FROM c"}\n',
+    ],
   ])('a real comment in %s is still not run', (path, content) => {
     expect(assess(path, content, add).needsTable).toBeFalsy();
   });

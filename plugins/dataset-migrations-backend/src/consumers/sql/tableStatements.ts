@@ -318,7 +318,7 @@ function withoutBlockComments(
 }
 
 const COMMENT =
-  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/)[^\n]*|(^|[ \t])--(?=\s|-|$)(?:(?!\\[nr])[^\n"])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr]|\3)[^\n"])*/gm;
+  /(^|[ \t])(?:#(?![{>]|-[ \t]*['"{$])|\/\/)[^\n]*|(^|[ \t]|\\[nr])--(?=\s|-|$)(?:(?!\\[nr])[^\n"])*|(["'\x60])--(?=\s|-)(?:(?!\\[nr]|\3)[^\n"])*/gm;
 /** `--` then a command it ends the options before (`-- psql`, `-- /usr/bin/pg_dump`). */
 const OPTIONS_END =
   /^--[ \t]+(?:[\w.~-]*\/)*(?:psql|pg_dump|pg_dumpall|pg_restore|vacuumdb|reindexdb|clusterdb|pgbench|sh|bash|env|python3?|ruby|node|perl|php|java|mysql|sqlite3|duckdb|dbt|rails|rake|bundle|npx|yarn|npm)\b/;
@@ -326,7 +326,8 @@ const OPTIONS_END =
 /**
  * Code's text with its comments blanked, positions kept: `#` (Python, shell,
  * YAML, Ruby), `//` and `-- ` to the end of the line where they start a line
- * or follow a blank (not a command's `--data-only`), and `/* … *\/` blocks. A
+ * or follow a blank or an escaped line break (`…),\n-- per month\n…` in a
+ * JSON string; not a command's `--data-only`), and `/* … *\/` blocks. A
  * statement named in a comment is not run. SQL's `-- ` in a string written on
  * one line ends at its escaped line break (`"-- per order\nTRUNCATE orders"` in
  * JSON, Python, Go) or at the string's closing quote (`"SELECT 1 -- warm"),
