@@ -2197,6 +2197,22 @@ describe('rewriteSqlFile, a widened integer passed on under a name given elsewhe
         /is passed on as|is divided after/,
       );
     }
+    // The reason says what the widening changes: an integer widened to
+    // bigint still divides as integers do (a probe, round 37).
+    const passedOn =
+      'with j as (select coalesce(ms_played, 0) as mrr from listening_events) select * from j';
+    const toBigint = consumerMapping(source, [
+      { changeType: { field: 'ms_played', type: 'bigint' } },
+    ]);
+    const asBigint = rewrite(passedOn, toBigint).impact.problem?.message;
+    expect(asBigint).toMatch(/is passed on as "mrr"/);
+    expect(asBigint).not.toMatch(/fraction/);
+    expect(asBigint).toMatch(
+      /gives the column it is passed on as the type bigint/,
+    );
+    expect(rewrite(passedOn, toNumeric).impact.problem?.message).toMatch(
+      /divides with a fraction/,
+    );
     // A field passed on under its own name is still followed by that name.
     expect(
       rewrite(
