@@ -1820,6 +1820,20 @@ describe('rewriteSqlFile, reads whose fields the SQL does not name', () => {
         'models/plays.sql',
       ),
     ).toMatch(/may read "ms_played"/);
+    // Given as a keyword argument's value, not its name (a probe, round 37).
+    expect(
+      decision(
+        "select {{ to_seconds(column_name='ms_played') }} as secs from {{ source('src', 'listening_events') }}",
+        'models/plays.sql',
+      ),
+    ).toMatch(/may read "ms_played"/);
+    expect(
+      rewrite(
+        "select {{ to_seconds(ms_played='user_id') }} as secs from {{ source('src', 'listening_events') }}",
+        renameAndCast,
+        'models/plays.sql',
+      ).status,
+    ).toBe('unaffected');
   });
 
   // dbt-labs/jaffle-shop's default__cents_to_dollars: `({{ column_name }} / 100)::numeric(16, 2)`.

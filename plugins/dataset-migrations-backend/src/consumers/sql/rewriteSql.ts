@@ -1726,13 +1726,16 @@ function opaqueReadDecision(
       ? `a function or DO body names ${target.table}; the rewriter does not read bodies (strings to the parser), so what it reads goes to a person`
       : undefined;
   // Away from the dataset, only a type a macro could divide otherwise matters.
+  // A keyword argument's name (`end_date="…"`) names no column (a probe,
+  // round 37: dbt_utils.date_spine's `end_date=`); its value may.
+  const jinjaNames = written.replace(/\b[A-Za-z_]\w*\s*=(?!=)/g, ' ');
   const changed = (
     read.elsewhere
       ? [...mapping.byField.entries()]
           .filter(([, m]) => dividesDifferently(m))
           .map(([field]) => field)
       : changedForJinja(mapping)
-  ).filter(field => namesWord(written, field));
+  ).filter(field => namesWord(jinjaNames, field));
   if (read.kind === 'jinja-relation')
     return starChanges(mapping) || mapping.renamedTo
       ? `${written} is named by dbt at run time and may be ${target.schema}.${target.table}, which the migration changes; only rendering tells`
