@@ -775,6 +775,10 @@ describe('live code that only looks like migration history (found by a review)',
   it.each([
     // Numbered scripts a scheduler runs, in folders named like migrations.
     [
+      'warehouse/migration/2024.5/01__nightly_export.sql',
+      'SELECT id, amount FROM raw.orders;\n',
+    ],
+    [
       'warehouse/migration/01_nightly_export.sql',
       'SELECT id, amount FROM raw.orders;\n',
     ],

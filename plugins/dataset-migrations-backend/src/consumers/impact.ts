@@ -934,7 +934,8 @@ function readsThroughModelInstances(
  * Python's `{table}` and `%(table)s`): none is SQL, and the relation it
  * stands for may be the dataset (a probe, round 36b).
  */
-const PLACEHOLDER = String.raw`(?:[$#]\{[^{}\n]*\}|\{[A-Za-z_][\w.]*\}|\$[A-Za-z_]\w*|%\(\w+\)s)`;
+// Not a dollar quote (`$body$`); a name built around it (`${app}_events`) too.
+const PLACEHOLDER = String.raw`(?:\w*(?:[$#]\{[^{}\n]*\}|\{[A-Za-z_][\w.]*\}|\$[A-Za-z_](?!\w*\$)\w*|%\(\w+\)s)\w*)`;
 const TEMPLATED_RELATION = new RegExp(
   // A placeholder qualifying a name (`${schema}.customers`) names no relation.
   String.raw`\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*|${PLACEHOLDER})\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|'\s*\|\||${PLACEHOLDER}(?!\w|\s*\.\s*["\w$#{%])))`,
@@ -1001,10 +1002,15 @@ function templatedRelation(
   )
     return undefined;
   // Code in another language may build the relation into its SQL string.
-  const relation =
+  // Of a SQL file's, one Jinja cannot tell first: a file rendering to another
+  // table may still read `${t}` (a review, round 37).
+  const relations =
     isSqlPath(file.path) || isTemplatePath(file.path)
-      ? TEMPLATED_RELATION.exec(file.content)
-      : codeBuiltRelation(unescapedCode(file.content));
+      ? [...file.content.matchAll(new RegExp(TEMPLATED_RELATION, 'gi'))]
+      : [codeBuiltRelation(unescapedCode(file.content))].filter(
+          (m): m is RegExpExecArray => m !== null,
+        );
+  const relation = relations.find(m => !m[1].includes('{{')) ?? relations[0];
   if (!relation) return undefined;
   // A SQL template's own `{% set tbl = 'raw.customers' %}` says what it reads.
   if (isSqlPath(file.path) && relation[1].includes('{{')) {
@@ -2111,8 +2117,8 @@ function besideOwnTable(
 }
 
 /**
- * Each folder's SQL files creating a table named like the dataset's, not
- * history. A temporary one lives only in its own session, which another
+ * Each folder's SQL files creating a table or view named like the dataset's,
+ * not history. A temporary one lives only in its own session, which another
  * file's statements do not share (a corpus round, 37, saw every rewrite of a
  * folder sent to a person by one `CREATE TEMP TABLE orders`).
  */
@@ -2121,9 +2127,9 @@ function ownTablesByFolder(
   target: DatasetTarget,
 ): Map<string, string[]> {
   const creates = new RegExp(
-    String.raw`\bcreate\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"?${escapeRegExp(
+    String.raw`\bcreate\s+(?:or\s+replace\s+)?(?:unlogged\s+|materialized\s+)?(?:table|view)\s+(?:if\s+not\s+exists\s+)?(?:${quotedOrNot(
       target.schema,
-    )}"?\s*\.\s*)?"?${escapeRegExp(target.table)}(?![\w$"])`,
+    )}\s*\.\s*)?${quotedOrNot(target.table)}`,
     'i',
   );
   const byFolder = new Map<string, string[]>();
@@ -2138,6 +2144,12 @@ function ownTablesByFolder(
         file.path,
       ]);
   return byFolder;
+}
+
+/** A SQL name as written: bare, in double quotes or in backticks. */
+function quotedOrNot(name: string): string {
+  const n = escapeRegExp(name);
+  return String.raw`(?:"${n}"|\x60${n}\x60|${n}(?![\w$]))`;
 }
 
 function folderOf(path: string): string {

@@ -530,13 +530,14 @@ const FROM_CODE = new RegExp(
 
 /**
  * A `RETURNING` list with `*` (or `t.*`) among its items. Each item ends at its
- * comma, one way only: an item and the blanks after its comma both taking
- * blanks made a list of one column per indented line fail in time growing
- * with the indent to the power of the columns (a probe, round 37: over 170 s
- * for seven columns, the backend's event loop held throughout).
+ * comma, one way only, and the blanks after the keyword are the first item's:
+ * an item and the blanks after its comma both taking blanks made a list of one
+ * column per indented line fail in time growing with the indent to the power
+ * of the columns (a probe, round 37: over 170 s for seven columns, the
+ * backend's event loop held throughout).
  */
 const RETURNING_STAR =
-  /\breturning\s+(?:[^;(),]*,)*\s*(?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?\*/i;
+  /\breturning\s(?:[^;(),]*,)*\s*(?:(?:"[^"]+"|[A-Za-z_]\w*)\s*\.\s*)?\*/i;
 
 /** A `*` in code's SQL read into a fixed number of columns, with its line. */
 export interface CountedStarInCode extends CountedStar {

@@ -134,7 +134,12 @@ function historyKind(
   // (memos' `migration/postgres/0.23/00__reactions.sql`, applied once from the
   // version a database records): history, data updates too (a probe, round
   // 37, saw two such files rewritten).
-  if (RELEASE_SCRIPT.test(path))
+  // Not one only reading, a nightly export (a review, round 37).
+  if (
+    RELEASE_SCRIPT.test(path) &&
+    (SCHEMA_CHANGE.test(content) ||
+      /\b(?:update\s+\S+\s+set|insert\s+into|delete\s+from)\b/i.test(content))
+  )
     return 'a versioned migration of a release folder';
   // golang-migrate, and migrate-style folders of up/down pairs.
   if (/^\d+_[^/]+\.(?:up|down)\.sql$/i.test(name))

@@ -334,13 +334,18 @@ function goValuesOf(code: string, names: string[]): string[] {
   const model = String.raw`(?:\[\]\s*)?\*?\s*(?:[a-z]\w{0,60}\.)?(?:${names
     .map(escapeRegExp)
     .join('|')})(?![\w$.])`;
+  // Each run of blanks as one: the pattern's blanks on both sides of `:=`
+  // split a long run (a file's blanked comments) every way, quadratic in it
+  // (a review, round 37: 8 s on 100 kB).
   return [
-    ...code.matchAll(
-      new RegExp(
-        String.raw`(?<![\w$.])([a-z_]\w*)\s*(?::=\s*&?\s*|\s)${model}`,
-        'g',
+    ...code
+      .replace(/\s+/g, ' ')
+      .matchAll(
+        new RegExp(
+          String.raw`(?<![\w$.])([a-z_]\w*)\s*(?::=\s*&?\s*|\s)${model}`,
+          'g',
+        ),
       ),
-    ),
   ].map(m => m[1]);
 }
 

@@ -1828,6 +1828,12 @@ describe('rewriteSqlFile, reads whose fields the SQL does not name', () => {
       ),
     ).toMatch(/may read "ms_played"/);
     expect(
+      decision(
+        "select {{ count_where(where=\"ms_played = 0\") }} as n from {{ source('src', 'listening_events') }}",
+        'models/plays.sql',
+      ),
+    ).toMatch(/may read "ms_played"/);
+    expect(
       rewrite(
         "select {{ to_seconds(ms_played='user_id') }} as secs from {{ source('src', 'listening_events') }}",
         renameAndCast,
@@ -2547,6 +2553,9 @@ describe('assessConsumer, a SQL file whose relation a placeholder stands for (fo
       'public.${events}',
       '${schema}.${events}',
       '$SCHEMA.$EVENTS',
+      // A name built around it (round 37's review).
+      '${app}_events',
+      'listening_${kind}',
     ]) {
       const report = {
         path: 'sql/report.sql',
@@ -2572,6 +2581,8 @@ describe('assessConsumer, a SQL file whose relation a placeholder stands for (fo
       'SELECT track_id FROM ${schema}.tracks;\n',
       'SELECT track_id FROM $SCHEMA.tracks;\n',
       'SELECT track_id FROM {schema}."tracks";\n',
+      // A dollar-quoted body.
+      'CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1 $body$ LANGUAGE sql;\nSELECT track_id FROM tracks;\n',
     ])
       expect(
         assessConsumer(
@@ -2632,6 +2643,19 @@ describe('assessConsumer, a SQL file beside one creating a table named like the 
           'CREATE TEMP TABLE listening_events AS SELECT * FROM public.listening_events;\n',
       },
     ];
+    // Quoted, or a view (round 37's review).
+    for (const content of [
+      'CREATE TABLE "listening_events" (event_id bigint PRIMARY KEY, track_id text);\n',
+      'CREATE TABLE public."listening_events" (event_id bigint PRIMARY KEY, track_id text);\n',
+      'CREATE OR REPLACE VIEW listening_events AS SELECT 1 AS event_id;\n',
+    ])
+      expect(
+        assessConsumer(
+          [{ ...schema, content }, data],
+          target,
+          rename,
+        ).results.find(r => r.path === data.path)?.status,
+      ).toBe('needs-decision');
     for (const other of elsewhere)
       expect(
         assessConsumer([other, data], target, rename).results.find(

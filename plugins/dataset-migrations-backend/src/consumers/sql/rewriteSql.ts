@@ -1728,7 +1728,7 @@ function opaqueReadDecision(
   // Away from the dataset, only a type a macro could divide otherwise matters.
   // A keyword argument's name (`end_date="…"`) names no column (a probe,
   // round 37: dbt_utils.date_spine's `end_date=`); its value may.
-  const jinjaNames = written.replace(/\b[A-Za-z_]\w*\s*=(?!=)/g, ' ');
+  const jinjaNames = written.replace(/(?<=[(,]\s*)[A-Za-z_]\w*\s*=(?!=)/g, ' ');
   const changed = (
     read.elsewhere
       ? [...mapping.byField.entries()]

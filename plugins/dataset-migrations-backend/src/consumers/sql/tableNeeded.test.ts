@@ -1192,6 +1192,20 @@ describe('statements hidden behind what only looks like a comment, or in a setti
       'jobs/reset_later.py',
       'subprocess.run("sleep 5 # wait\\npsql -c \'TRUNCATE orders\'", shell=True)\n',
     ],
+    // A SQL comment in a single- or back-quoted one-line string ends with
+    // it (round 37's review).
+    [
+      'jobs/warm2.py',
+      "cur.execute('SELECT 1\\n-- warm'); cur.execute('TRUNCATE orders')\n",
+    ],
+    [
+      'jobs/warm3.py',
+      "cur.execute('SELECT 1 -- warm'); cur.execute('TRUNCATE orders')\n",
+    ],
+    [
+      'jobs/warm.js',
+      'await db.query(`SELECT 1 -- warm`); await db.query(`TRUNCATE orders`);\n',
+    ],
     [
       '.gitlab-ci.yml',
       'reset:\n  script: ["sleep 5 # wait\\r\\npsql -c \'TRUNCATE orders\'"]\n',

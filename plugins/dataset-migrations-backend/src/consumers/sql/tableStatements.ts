@@ -340,6 +340,7 @@ const OPTIONS_END =
  */
 function withoutComments(code: string): string {
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  const quotes = openQuotes();
   return withoutBlockComments(code, blank).replace(
     COMMENT,
     (
@@ -353,12 +354,11 @@ function withoutComments(code: string): string {
       const start = (codeLead ?? sqlLead ?? quote ?? '').length;
       const comment = match.slice(start);
       if (sqlLead !== undefined && OPTIONS_END.test(comment)) return match;
-      // A shell's `#` inside a string of one line (`"sleep 5 # wait\npsql
-      // -c '…'"`) ends at the string's escaped line break or its end.
+      // A comment inside a string of one line (`"sleep 5 # wait\npsql -c
+      // '…'"`, `'SELECT 1 -- warm'); execute('TRUNCATE …')`) ends at the
+      // string's escaped line break or its closing quote.
       const inString =
-        codeLead !== undefined
-          ? openQuoteOf(text.slice(text.lastIndexOf('\n', offset) + 1, offset))
-          : undefined;
+        quote === undefined ? quotes.openAt(text, offset) : undefined;
       const end = inString
         ? comment.search(new RegExp(String.raw`\\[nr]|${inString}`))
         : -1;
@@ -371,17 +371,29 @@ function withoutComments(code: string): string {
   );
 }
 
-/** The quote a line's text leaves open at its end, if any (`echo "a`). */
-function openQuoteOf(line: string): string | undefined {
+/**
+ * The quote a line leaves open at an offset (`echo "a`), read forwards once
+ * over the whole text as the offsets asked grow: from each line's start, it
+ * made a long line of many comments quadratic.
+ */
+function openQuotes(): {
+  openAt: (text: string, offset: number) => string | undefined;
+} {
+  let scanned = 0;
   let open: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '\\') i++;
-    else if (open === undefined && (c === '"' || c === "'" || c === '`'))
-      open = c;
-    else if (c === open) open = undefined;
-  }
-  return open;
+  return {
+    openAt(text, offset) {
+      for (; scanned < offset; scanned++) {
+        const c = text[scanned];
+        if (c === '\n') open = undefined;
+        else if (c === '\\') scanned++;
+        else if (open === undefined && (c === '"' || c === "'" || c === '`'))
+          open = c;
+        else if (c === open) open = undefined;
+      }
+      return open;
+    },
+  };
 }
 
 /**
