@@ -69,6 +69,7 @@ import {
 import { queryFileRunBy } from './sql/queryFiles';
 import { unescapedCode } from './sql/codeQueries';
 import {
+  createsTableNamedLike,
   RENAMED_WRITE,
   tableStatementsIn,
   templatedTableStatementsIn,
@@ -939,7 +940,8 @@ const PLACEHOLDER = String.raw`(?:\w*(?:[$#]\{[^{}\n]*\}|\{[A-Za-z_][\w.]*\}|\$[
 const TEMPLATED_RELATION = new RegExp(
   // A placeholder qualifying a name (`${schema}.customers`) names no relation.
   String.raw`\b(?:from|join|into|update)\s+(?:only\s+)?((?:(?:"[^"]+"|[A-Za-z_]\w*|${PLACEHOLDER})\s*\.\s*)?(?:\{\{(?!-?\s*(?:source|ref)\s*\()[\s\S]*?\}\}|:["']?[A-Za-z_]\w*["']?|%[Is]\b|'\s*\|\||${PLACEHOLDER}(?!\w|\s*\.\s*["\w$#{%])))`,
-  'i',
+  // Global: every relation a file names is looked at (matchAll copies it).
+  'gi',
 );
 
 /**
@@ -1006,7 +1008,7 @@ function templatedRelation(
   // table may still read `${t}` (a review, round 37).
   const relations =
     isSqlPath(file.path) || isTemplatePath(file.path)
-      ? [...file.content.matchAll(new RegExp(TEMPLATED_RELATION, 'gi'))]
+      ? [...file.content.matchAll(TEMPLATED_RELATION)]
       : [codeBuiltRelation(unescapedCode(file.content))].filter(
           (m): m is RegExpExecArray => m !== null,
         );
@@ -1132,9 +1134,9 @@ function jinjaRelation(
   mapping: ConsumerMapping,
 ): RewrittenFile {
   if (!judgedAsTemplate(file, result, target)) return result;
-  const relation = [
-    ...file.content.matchAll(new RegExp(TEMPLATED_RELATION, 'gi')),
-  ].find(match => match[1].includes('{{'));
+  const relation = [...file.content.matchAll(TEMPLATED_RELATION)].find(match =>
+    match[1].includes('{{'),
+  );
   if (!relation) return result;
   // Rendered, the relation is known and renderedReads read the SQL it makes.
   if (!('unrendered' in renderedAlone(file, target))) return result;
@@ -2126,17 +2128,12 @@ function ownTablesByFolder(
   files: ChangedFile[],
   target: DatasetTarget,
 ): Map<string, string[]> {
-  const creates = new RegExp(
-    String.raw`\bcreate\s+(?:or\s+replace\s+)?(?:unlogged\s+|materialized\s+)?(?:table|view)\s+(?:if\s+not\s+exists\s+)?(?:${quotedOrNot(
-      target.schema,
-    )}\s*\.\s*)?${quotedOrNot(target.table)}`,
-    'i',
-  );
+  const creates = createsTableNamedLike(target);
   const byFolder = new Map<string, string[]>();
   for (const file of files)
     if (
       isSqlPath(file.path) &&
-      creates.test(file.content) &&
+      creates(file.content) &&
       migrationHistoryOf(file, files) === undefined
     )
       byFolder.set(folderOf(file.path), [
@@ -2144,12 +2141,6 @@ function ownTablesByFolder(
         file.path,
       ]);
   return byFolder;
-}
-
-/** A SQL name as written: bare, in double quotes or in backticks. */
-function quotedOrNot(name: string): string {
-  const n = escapeRegExp(name);
-  return String.raw`(?:"${n}"|\x60${n}\x60|${n}(?![\w$]))`;
 }
 
 function folderOf(path: string): string {

@@ -2246,29 +2246,17 @@ function linesNaming(content: string, table: string): number[] {
   return [...lines].sort((a, b) => a - b);
 }
 
+/** Statements SQL names otherwise than their parser's node (`IndexStmt`). */
 const STATEMENT_NAMES: Record<string, string> = {
   DeclareCursorStmt: 'DECLARE … CURSOR',
   IndexStmt: 'CREATE INDEX',
   CommentStmt: 'COMMENT ON',
   CreateTrigStmt: 'CREATE TRIGGER',
   RuleStmt: 'CREATE RULE',
-  CreatePolicyStmt: 'CREATE POLICY',
   GrantStmt: 'GRANT or REVOKE',
-  AlterTableStmt: 'ALTER TABLE',
   RenameStmt: 'ALTER … RENAME',
   CreateStatsStmt: 'CREATE STATISTICS',
   VacuumStmt: 'VACUUM or ANALYZE',
-  ClusterStmt: 'CLUSTER',
-  CopyStmt: 'COPY',
-  LockStmt: 'LOCK',
-  TruncateStmt: 'TRUNCATE',
-  MergeStmt: 'MERGE',
-  SelectStmt: 'SELECT',
-  InsertStmt: 'INSERT',
-  UpdateStmt: 'UPDATE',
-  DeleteStmt: 'DELETE',
-  ExplainStmt: 'EXPLAIN',
-  PrepareStmt: 'PREPARE',
 };
 
 /** A parser's statement node as SQL names it: `DeclareCursorStmt` → `DECLARE … CURSOR`. */
@@ -2408,9 +2396,7 @@ function passedOnMessage(
     m.oldType
   } to ${m.newType}, which ${
     // integer → bigint still divides as integers do (a probe, round 37).
-    /^(?:smallint|integer|bigint)$/.test(m.newType)
-      ? ''
-      : 'divides with a fraction, '
+    dividesDifferently(m) ? 'divides with a fraction, ' : ''
   }picks other functions and gives the column it is passed on as the type ${
     m.newType
   }: cast it to ${m.oldType} where it is passed on`;

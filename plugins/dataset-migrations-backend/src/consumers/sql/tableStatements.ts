@@ -1521,6 +1521,23 @@ function instead(
 }
 
 /**
+ * Whether SQL creates, outside its comments, a table or view of the dataset's
+ * name that outlives its session (not a temporary one): another file run on
+ * the same database then reads it in the dataset's place.
+ */
+export function createsTableNamedLike(
+  target: DatasetTarget,
+): (sql: string) => boolean {
+  const creates = new RegExp(
+    `${STATEMENT_START}create\\s+(?:or\\s+replace\\s+)?(?:unlogged\\s+|materialized\\s+)?(?:table|view)\\s+(?:if\\s+not\\s+exists\\s+)?${namePattern(
+      target,
+    )}`,
+    'im',
+  );
+  return sql => creates.test(sql) && creates.test(withoutComments(sql));
+}
+
+/**
  * Where code starts acting on a temporary table of its own under the dataset's
  * name (`CREATE TEMP TABLE orders …`, which the session reads before the
  * dataset): statements after it act on that table, those before on the
@@ -1838,13 +1855,14 @@ function migratedElsewhere(
   }
   if (/\.rb$/i.test(file.path)) {
     // This file and the repository's other Ruby files, without comments.
+    const repository = rubyOf(files);
     const ruby = [
       code,
-      ...others
-        .filter(o => /\.rb$/i.test(o.path))
-        .map(o => withoutComments(o.content)),
+      ...[...repository.texts]
+        .filter(([path]) => path !== file.path)
+        .map(([, text]) => text),
     ];
-    const unknown = keyLookedUp(code, ruby, target);
+    const unknown = keyLookedUp(code, ruby, repository.models, target);
     if (unknown)
       return {
         lines: [positionOf(code, unknown.at).line],
@@ -1873,6 +1891,39 @@ function migratedElsewhere(
 }
 
 /**
+ * The repository's Ruby files without comments, by path (not documentation's), and (when first
+ * asked) its Ruby ORM models: read once per file list, not once per Ruby file
+ * naming the dataset.
+ */
+const rubyByFiles = new WeakMap<
+  object,
+  { texts: Map<string, string>; models: () => string[] }
+>();
+function rubyOf(files: Array<{ path: string; content: string }>): {
+  texts: Map<string, string>;
+  models: () => string[];
+} {
+  let found = rubyByFiles.get(files);
+  if (!found) {
+    const texts = new Map(
+      files
+        .filter(f => /\.rb$/i.test(f.path) && !DOCUMENTATION.test(f.path))
+        .map(f => [f.path, withoutComments(f.content)] as const),
+    );
+    let models: string[] | undefined;
+    found = {
+      texts,
+      models: () =>
+        (models ??= ormModelsIn(
+          [...texts].map(([path, content]) => ({ path, content })),
+        ).map(m => m.name)),
+    };
+    rubyByFiles.set(files, found);
+  }
+  return found;
+}
+
+/**
  * An Active Record or Sequel model of the dataset in `code` (`class Order <
  * ApplicationRecord`, by convention or `self.table_name = "orders"`; `class
  * Order < Sequel::Model(:orders)`) whose primary key neither its class nor any
@@ -1884,18 +1935,15 @@ function migratedElsewhere(
 function keyLookedUp(
   code: string,
   ruby: string[],
+  models: () => string[],
   target: DatasetTarget,
 ):
   | { at: number; model: string; orm: string; error: string; declare: string }
   | undefined {
   // Abstract bases of the repository's own (`class Page < Entity`, where
   // `Entity < ApplicationRecord` sets abstract_class): found by round 36b.
-  // (`ruby` holds `code` first; only a class on another base needs them.)
-  const bases = /^[ \t]*class\s[^\n]*</m.test(code)
-    ? ormModelsIn(ruby.map(content => ({ path: 'model.rb', content }))).map(
-        m => m.name,
-      )
-    : [];
+  // Only a class on another base needs them.
+  const bases = /^[ \t]*class\s[^\n]*</m.test(code) ? models() : [];
   for (const { at, model, sequel, body } of rubyModelsOf(code, target, bases)) {
     const declares = String.raw`\bself\s*\.\s*primary_key\s*=|\bset_primary_key\b`;
     if (new RegExp(declares).test(body)) continue;
