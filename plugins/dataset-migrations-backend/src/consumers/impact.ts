@@ -2288,6 +2288,8 @@ function readersOf(
   ];
   const created = model === undefined ? createdBy(result.content, target) : [];
   const names = [...relations, ...created];
+  // Most rewritten files (code, not a model) make nothing another reads.
+  if (names.length === 0) return [];
   return files
     .filter(f => {
       if (f.path === result.path) return false;
