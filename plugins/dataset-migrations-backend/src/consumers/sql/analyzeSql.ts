@@ -12,6 +12,7 @@ import {
   type DatasetTarget,
 } from './datasetTarget';
 import { parseSql, type ParsedSql } from '../../sql/sqlParser';
+import { escapeRegExp } from '../../sql/regExp';
 import { groupedColumnsSubqueriesSee, keyDependentReads } from './groupedByKey';
 import { BUILTIN_NUMBER_CALLS } from './builtinCalls';
 
@@ -250,6 +251,25 @@ export interface StatementAnalysis extends Span {
    * is not followed.
    */
   passedOnElsewhere: Array<Span & { field: string; as: string }>;
+  /**
+   * Another relation's fields reached in a way names do not follow (found by
+   * adversarial27): its row as one value (`SELECT c AS x FROM c`, then
+   * `(x).n`), its row type (`NULL::m`, `ROW(…)::m`, a function's `r m`), or a
+   * column of it renamed (`ALTER TABLE m RENAME COLUMN n TO q`). Where the
+   * relation holds a dataset field (a CTE or subquery of a statement reading
+   * the dataset, a relation the file made from it), a widened field's type
+   * travels on unseen.
+   */
+  rowsElsewhere: Array<
+    Span & {
+      relation: string;
+      how: 'row' | 'row-type' | 'column-renamed';
+      /** A CTE or subquery of the statement, not a table or view by name. */
+      derived?: boolean;
+      /** The column renamed. */
+      column?: string;
+    }
+  >;
   /**
    * A dataset field's name given to a function or operator chosen by type (see
    * {@link ColumnUse.typed}) where it is not read from the dataset itself.
@@ -1048,6 +1068,34 @@ function takenName(key: string, stmt: Node): string | undefined {
 }
 
 /**
+ * Whether a string names the dataset's table among other text (`'{orders}'`,
+ * `'^orders$'`): as a word in any case, or in double quotes as written, and
+ * not after another schema's name (`'other.orders'`, `'"Orders"'` are others).
+ */
+function namesTableAmong(text: string, target: DatasetTarget): boolean {
+  const table = escapeRegExp(target.table);
+  // `$` ends a pattern as often as it continues a name: taken as an end.
+  const word = String.raw`[\p{L}\p{M}\p{N}_"]`;
+  const named = new RegExp(
+    String.raw`"${table}"|(?<!${word})${table}(?!${word})`,
+    'giu',
+  );
+  for (const { 0: name, index } of text.matchAll(named)) {
+    if (name.startsWith('"') && name !== `"${target.table}"`) continue;
+    // Its qualifier, from a bounded look back (a long run of letters before
+    // each name would make a pattern reaching back quadratic).
+    const qualifier = /([\p{L}\p{M}\p{N}_$"]+)\s*\.\s*$/u.exec(
+      text.slice(Math.max(0, index - 200), index),
+    )?.[1];
+    const schema = qualifier?.startsWith('"')
+      ? qualifier.slice(1, -1)
+      : qualifier?.toLowerCase();
+    if (schema === undefined || schema === target.schema) return true;
+  }
+  return false;
+}
+
+/**
  * A string's text read as a dotted name of one or two parts, a part in double
  * quotes (`""` a quote inside) kept as written and marked so; undefined when
  * the text is no such name.
@@ -1127,6 +1175,8 @@ class StatementWalker {
    * fields are, so it reads none of them. `count(DISTINCT p)` compares them.
    */
   private countedRow: Node | undefined;
+  /** The row one field is taken from (`(c).n`), read as `c.n` is (see fieldOfRow). */
+  private rowOfField: Node | undefined;
   /** The aliases of joins (`(a JOIN b) AS j`), which name a whole row too. */
   private readonly joinAliases = new Set<string>();
   readonly captures: StatementAnalysis['captures'] = [];
@@ -1134,6 +1184,7 @@ class StatementWalker {
   readonly summedElsewhere: StatementAnalysis['summedElsewhere'] = [];
   readonly typedElsewhere: StatementAnalysis['typedElsewhere'] = [];
   readonly passedOnElsewhere: StatementAnalysis['passedOnElsewhere'] = [];
+  readonly rowsElsewhere: StatementAnalysis['rowsElsewhere'] = [];
   readonly creates: string[] = [];
   makesOwnTable = false;
   readonly writesElsewhere: StatementAnalysis['writesElsewhere'] = [];
@@ -1152,6 +1203,8 @@ class StatementWalker {
    * function may run); a read only with {@link readsCatalog} or {@link callsUnknown}.
    */
   readonly tableInStrings: Span[] = [];
+  /** Strings holding the table's name among other text (`'{orders}'`, `'orders%'`). */
+  readonly tableWordInStrings: Span[] = [];
   /** The statement reads the system catalogs (information_schema, pg_catalog, `::regclass`). */
   readsCatalog = false;
   /**
@@ -1268,11 +1321,32 @@ class StatementWalker {
         this.tableInStrings.push(this.spanAt(inner.location ?? -1));
         continue;
       }
+      // A catalog query may match the name among other text: an array
+      // (`table_name = ANY ('{orders}')`), a pattern (`LIKE 'orders%'`, `~
+      // '^orders$'`), a list split later (found by adversarial27).
+      if (
+        key === 'A_Const' &&
+        typeof inner?.sval?.sval === 'string' &&
+        namesTableAmong(inner.sval.sval, this.target)
+      )
+        this.tableWordInStrings.push(this.spanAt(inner.location ?? -1));
       if (key === 'WindowDef') {
         this.window(inner, scope);
         continue;
       }
       if (TABLE_STATEMENTS.has(key)) this.tableStatement(key, inner, scope);
+      if (
+        key === 'RenameStmt' &&
+        inner.renameType === 'OBJECT_COLUMN' &&
+        inner.relation?.relname &&
+        inner.relation.relname !== this.target.table
+      )
+        this.rowsElsewhere.push({
+          ...this.spanAt(inner.relation.location ?? -1),
+          relation: inner.relation.relname,
+          how: 'column-renamed',
+          column: inner.subname,
+        });
       if (key === 'RangeVar' && isCatalogRelation(inner))
         this.readsCatalog = true;
       // MERGE and COPY … FROM write values the rewriter does not follow.
@@ -1559,8 +1633,12 @@ class StatementWalker {
         )?.String?.sval;
         if (name !== undefined && this.fields.has(name))
           this.selectingField = name;
+        const rowOfField = this.rowOfField;
+        if (inner.indirection?.[0]?.String)
+          this.rowOfField = inner.arg?.ColumnRef;
         this.visit(subscripted, scope);
         this.selectingField = selecting;
+        this.rowOfField = rowOfField;
         // A subscript's value is no part of the result's: only what it is given to counts.
         this.dividing = undefined;
         this.summing = undefined;
@@ -2032,10 +2110,17 @@ class StatementWalker {
 
   /** A type named like the dataset's table is its row type (`null::orders`, `orders[]`). */
   private typeName(type: Node): void {
-    if (this.namesDataset(type.names))
+    const names: Node[] = type.names ?? [];
+    if (this.namesDataset(names))
       this.opaque.push({
         ...this.referenceSpan(type.location).whole,
         kind: 'row-shape',
+      });
+    else if (names.length > 0 && names[0]?.String?.sval !== 'pg_catalog')
+      this.rowsElsewhere.push({
+        ...this.referenceSpan(type.location).whole,
+        relation: names[names.length - 1]?.String?.sval as string,
+        how: 'row-type',
       });
   }
 
@@ -2982,7 +3067,7 @@ class StatementWalker {
       !this.fields.has(field) &&
       ref !== this.countedRow
     )
-      this.opaqueName(field, spans.whole, scope);
+      this.opaqueName(field, spans.whole, scope, ref === this.rowOfField);
     if (field && SYSTEM_COLUMNS.has(field) && !this.fields.has(field)) {
       const owner =
         names.length >= 2
@@ -3145,7 +3230,13 @@ class StatementWalker {
    * names the dataset's relation (Postgres tries columns first, and the old
    * version has none of that name), or a Jinja expression standing for columns.
    */
-  private opaqueName(name: string, at: Span, scope: Scope): void {
+  private opaqueName(
+    name: string,
+    at: Span,
+    scope: Scope,
+    /** `(name).field`: that field is read, not the row. */
+    fieldTaken = false,
+  ): void {
     const jinja = this.placeholders.get(name);
     if (jinja?.kind === 'expression') {
       const datasetInScope = levelsOf(scope).some(level =>
@@ -3185,6 +3276,15 @@ class StatementWalker {
           ...at,
           kind: 'whole-row',
           field: this.selectingField,
+        });
+    } else if (!fieldTaken) {
+      const owner = scope.byAlias(name);
+      if (owner && !owner.dataset && !owner.columns?.has(name))
+        this.rowsElsewhere.push({
+          ...at,
+          relation: owner.table ?? owner.cte ?? name,
+          how: 'row',
+          ...(owner.derived ? { derived: true } : {}),
         });
     }
   }
@@ -3314,10 +3414,27 @@ class StatementWalker {
     for (const item of stmt.targetList ?? []) {
       this.assignment(item.ResTarget, dataset);
       if (!dataset) this.setElsewhere(item.ResTarget, stmt.relation?.relname);
+      this.targetSubscripts(item.ResTarget, scope);
       this.visit(item.ResTarget?.val, scope);
     }
     for (const { quals, scope: sides } of conditions) this.visit(quals, sides);
     this.visit([stmt.whereClause, stmt.returningList], scope);
+  }
+
+  /**
+   * The subscripts of an assignment's target (`SET scores[qty / 2] = …`,
+   * `INSERT INTO t (a[k])`), read as a read's are: never read until
+   * adversarial27, so a widened `qty` wrote another element and a renamed one
+   * was said unaffected.
+   */
+  private targetSubscripts(target: Node | undefined, scope: Scope): void {
+    for (const item of target?.indirection ?? []) {
+      if (!item?.A_Indices) continue;
+      const typed = this.typed;
+      this.typed = item.A_Indices.is_slice ? undefined : SUBSCRIPT;
+      this.visit(item, scope);
+      this.typed = typed;
+    }
   }
 
   private insert(stmt: Node, parent: Scope): void {
@@ -3350,8 +3467,10 @@ class StatementWalker {
         ...this.referenceSpan(stmt.relation.location).whole,
         kind: 'positional',
       });
-    for (const item of stmt.cols ?? [])
+    for (const item of stmt.cols ?? []) {
       this.assignment(item.ResTarget, dataset);
+      this.targetSubscripts(item.ResTarget, scope);
+    }
     if (!dataset && stmt.relation?.relname) {
       // A VALUES list's whole numbers are stored the same in any number type.
       const rows: Node[][] | undefined =
@@ -3712,7 +3831,10 @@ export function analyzeSql(
     // user's function may; elsewhere a string like it is a label (`'store' AS
     // channel`).
     if (walker.readsCatalog || walker.callsUnknown)
-      for (const at of walker.tableInStrings)
+      for (const at of [
+        ...walker.tableInStrings,
+        ...(walker.readsCatalog ? walker.tableWordInStrings : []),
+      ])
         walker.opaque.push({ ...at, kind: 'named-in-string' });
     return {
       index: i + 1,
@@ -3734,6 +3856,7 @@ export function analyzeSql(
       summedElsewhere: walker.summedElsewhere,
       typedElsewhere: walker.typedElsewhere,
       passedOnElsewhere: walker.passedOnElsewhere,
+      rowsElsewhere: walker.rowsElsewhere,
       creates: walker.creates,
       makesOwnTable: walker.makesOwnTable,
       writesElsewhere: walker.writesElsewhere,

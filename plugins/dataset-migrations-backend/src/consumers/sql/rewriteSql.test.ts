@@ -1623,6 +1623,82 @@ describe('rewriteSqlFile, an integer widened past integer under sum()', () => {
   });
 });
 
+describe('rewriteSqlFile, fields reached unfollowed (adversarial27)', () => {
+  const toNumeric = consumerMapping(source, [
+    { changeType: { field: 'ms_played', type: 'numeric' } },
+  ]);
+  const renameMs = consumerMapping(source, [
+    { renameField: { from: 'ms_played', to: 'played_ms' } },
+  ]);
+
+  it('reads the subscripts of an UPDATE or INSERT target', () => {
+    const divided = rewrite(
+      'update listening_events set scores[ms_played / 2] = -1 where event_id = 1',
+      toNumeric,
+    );
+    expect(divided.status).toBe('needs-decision');
+    expect(divided.impact.fields).toContain('ms_played');
+    expect(
+      rewrite(
+        'update listening_events set scores[ms_played] = 0; insert into listening_events (event_id, scores[(select max(ms_played) from listening_events)]) values (9, 1)',
+        renameMs,
+      ).content,
+    ).toBe(
+      'update listening_events set scores[played_ms] = 0; insert into listening_events (event_id, scores[(select max(played_ms) from listening_events)]) values (9, 1)',
+    );
+  });
+
+  it('asks a person when a widened field travels in a row, a row type or a renamed column', () => {
+    for (const [sql, said] of [
+      [
+        'with c as (select ms_played from listening_events) select (x).ms_played / 2 from (select c as x from c) y',
+        'reads as one value the row of c',
+      ],
+      [
+        'create temp table m as select event_id, ms_played from listening_events; select (row(1, 7)::m).ms_played / 2',
+        'reads a value as the row type of m',
+      ],
+      [
+        'create temp table m as select event_id, ms_played from listening_events; alter table m rename column ms_played to q; select q / 2 from m',
+        'renames a column of m',
+      ],
+    ]) {
+      const result = rewrite(sql, toNumeric);
+      expect(result.status).toBe('needs-decision');
+      expect(result.impact.problem?.message).toContain(said);
+    }
+  });
+
+  it('asks about a catalog query naming the table among other text in a string', () => {
+    for (const sql of [
+      `select column_name from information_schema.columns where table_name = any ('{listening_events,other}')`,
+      `select column_name from information_schema.columns where table_name like 'listening_events%'`,
+      `select attname from pg_attribute where attrelid::regclass::text ~ '^public.listening_events$'`,
+    ])
+      expect({ sql, status: rewrite(sql, renameMs).status }).toEqual({
+        sql,
+        status: 'needs-decision',
+      });
+    for (const sql of [
+      `select column_name from information_schema.columns where table_name = any ('{other.listening_events,"Listening_Events"}')`,
+      `select 'listening_events shown' as label, count(*) from listening_events`,
+    ])
+      expect({ sql, status: rewrite(sql, renameMs).status }).toEqual({
+        sql,
+        status: 'unaffected',
+      });
+  });
+
+  it('leaves a field taken from a row, and rows of what is not the dataset, alone', () => {
+    for (const sql of [
+      'with c as (select event_id, ms_played from listening_events) select (c).ms_played, (c).event_id / 2 from c',
+      'create temp table m as select event_id from other_table; alter table m rename column event_id to q; select (row(1)::m).q / 2',
+      'create temp table m as select event_id, ms_played from listening_events; alter table m rename column event_id to id; select id, ms_played from m',
+    ])
+      expect(rewrite(sql, toNumeric).status).not.toBe('needs-decision');
+  });
+});
+
 describe('rewriteSqlFile, widened fields as written', () => {
   it('leaves a quoted widened field as written, and does not cast it in a test under a division', () => {
     const toNumeric = consumerMapping(source, [

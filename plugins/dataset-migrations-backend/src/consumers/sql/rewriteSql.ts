@@ -1085,6 +1085,13 @@ interface EditPlan {
   readsDbtSource?: boolean;
 }
 
+/** How a statement reaches another relation's fields unfollowed (see StatementAnalysis.rowsElsewhere). */
+const ROW_REACHED = {
+  row: 'reads as one value the row of',
+  'row-type': 'reads a value as the row type of',
+  'column-renamed': 'renames a column of',
+} as const;
+
 function planEdits(
   content: string,
   statements: StatementAnalysis[],
@@ -1438,6 +1445,34 @@ function planEdits(
         plan.positions.push(use.start);
         decide(use.start, typedMessage(use.field, use, m, true));
       }
+    for (const use of statement.rowsElsewhere) {
+      const fromDataset =
+        (use.derived && readsDataset) || madeFromDataset.has(use.relation);
+      const widened = fromDataset
+        ? [...mapping.byField.entries()].find(
+            ([field, m]) =>
+              readWidened(m) &&
+              (use.column === undefined || use.column === field),
+          )
+        : undefined;
+      if (!widened) continue;
+      const [field, m] = widened as [
+        string,
+        Extract<ReaderMapping, { kind: 'retyped' }>,
+      ];
+      plan.fieldsRead.push(field);
+      plan.positions.push(use.start);
+      decide(
+        use.start,
+        `${ROW_REACHED[use.how]} ${use.relation}, which ${
+          use.derived
+            ? 'this statement reads from the dataset'
+            : 'the file made from the dataset'
+        }: the migration widens "${field}" from ${m.oldType} to ${
+          m.newType
+        }, and what is done with it there is not followed; a person decides`,
+      );
+    }
     for (const capture of statement.captures) {
       plan.positions.push(capture.start);
       // Whose the name is may be known (the one other relation in scope), but the

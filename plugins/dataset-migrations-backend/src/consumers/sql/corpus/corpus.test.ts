@@ -5717,6 +5717,139 @@ ALL_SOURCES.push({
   ],
 });
 
+/**
+ * adversarial27, the adversarial round after adversarial26: array, jsonb and point
+ * fields retyped or renamed, read and written through subscripts and slices; fields
+ * passed on through made relations renamed by ALTER, row types and whole rows;
+ * catalog queries spelling the table inside a longer string. Its e08–e12, k01–k05,
+ * l01–l10 (but l08), m01, m03 and m04 were unaffected-but-broken until the
+ * fixes of the same day (README.md).
+ */
+ALL_SOURCES.push({
+  name: 'adversarial27',
+  dir: path.join(__dirname, 'adversarial27'),
+  migrations: [
+    {
+      name: 'AF01 items.scores retyped integer[] -> text (subscripts and slices of a cast back)',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'scores', type: 'text' } }],
+    },
+    {
+      name: 'AF02 items.tags retyped varchar(12)[] -> text',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'tags', type: 'text' } }],
+    },
+    {
+      name: "AF03 items.attrs retyped jsonb -> text (attrs['color'], SET attrs['color'] = …)",
+      dataset: 'items',
+      changes: [{ changeType: { field: 'attrs', type: 'text' } }],
+    },
+    {
+      name: 'AF04 items.loc retyped point -> text (loc[0])',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'loc', type: 'text' } }],
+    },
+    {
+      name: 'AF05 items.scores renamed to score_list (scores[2] is named scores)',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'scores', to: 'score_list' } }],
+    },
+    {
+      name: "AF06 items.attrs renamed to props (attrs['n'] is named attrs)",
+      dataset: 'items',
+      changes: [{ renameField: { from: 'attrs', to: 'props' } }],
+    },
+    {
+      name: 'AF07 items.qty widened integer -> bigint (mixed into integer arrays)',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'qty', type: 'bigint' } }],
+    },
+    {
+      name: 'AF08 items.qty widened integer -> numeric',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'qty', type: 'numeric' } }],
+    },
+    {
+      name: 'AF09 items.position renamed to pos (a column named like position())',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'position', to: 'pos' } }],
+    },
+    {
+      name: 'AF10 items.sku widened varchar(8) -> text',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'sku', type: 'text' } }],
+    },
+    {
+      name: 'AF11 items.code retyped char(5) -> text',
+      dataset: 'items',
+      changes: [{ changeType: { field: 'code', type: 'text' } }],
+    },
+    {
+      name: 'AF12 items gains ordinality (the column WITH ORDINALITY adds)',
+      dataset: 'items',
+      changes: [
+        { addField: { name: 'ordinality', type: 'integer', default: '0' } },
+      ],
+    },
+    {
+      name: 'AF13 items.Kind renamed to kind (kinds has kind)',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'Kind', to: 'kind' } }],
+    },
+    {
+      name: 'AF14 items.tags renamed to labels',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'tags', to: 'labels' } }],
+    },
+    {
+      name: 'AF15 items renamed to products',
+      dataset: 'items',
+      changes: [],
+      renameTo: 'products',
+    },
+    {
+      name: 'AF16 items.attrs renamed to props and retyped jsonb -> text',
+      dataset: 'items',
+      changes: [
+        { renameField: { from: 'attrs', to: 'props' } },
+        { changeType: { field: 'props', type: 'text' } },
+      ],
+    },
+    {
+      name: 'AF17 items.position renamed to trim (another special-syntax function name)',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'position', to: 'trim' } }],
+    },
+    {
+      name: 'AF18 items.qty renamed to quantity',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'qty', to: 'quantity' } }],
+    },
+    {
+      name: 'AF19 items.description_of_the_item_as_entered_by_the_merchant_at_listing_t renamed to descr (files spell it with 66 characters)',
+      dataset: 'items',
+      changes: [
+        {
+          renameField: {
+            from: 'description_of_the_item_as_entered_by_the_merchant_at_listing_t',
+            to: 'descr',
+          },
+        },
+      ],
+    },
+    {
+      name: 'AF20 items.sku renamed to item_code (a jsonb subscript in a SET target: attrs[sku])',
+      dataset: 'items',
+      changes: [{ renameField: { from: 'sku', to: 'item_code' } }],
+    },
+    {
+      name: 'AF21 items.qty dropped (read in subscripts of SET targets)',
+      dataset: 'items',
+      changes: [{ dropField: { name: 'qty' } }],
+    },
+  ],
+});
+
 /** `CORPUS_ONLY=<name>` proves one source, while working on it. */
 const SOURCES = process.env.CORPUS_ONLY
   ? ALL_SOURCES.filter(s => s.name === process.env.CORPUS_ONLY)

@@ -592,13 +592,14 @@ function compareResults(
 
 /**
  * Whether SQL text names the table anywhere (as a word, any case, quoted or
- * not), or may: a Unicode-escaped identifier (`U&"\0074"`) names it without
- * spelling it.
+ * not, in a string too: `'^items$'`), or may: a Unicode-escaped identifier or
+ * string (`U&"\0074"`), or an escaped string (`E'\x69tems'`), names it without
+ * spelling it (adversarial27).
  */
 function namesTable(sql: string, table: string): boolean {
-  if (/U&"/i.test(sql)) return true;
+  if (/U&["']|\bE'/i.test(sql)) return true;
   const name = escapeRegExp(table);
-  return new RegExp(`(^|[^\\w$])${name}($|[^\\w$])`, 'i').test(sql);
+  return new RegExp(`(^|[^\\w])${name}($|[^\\w])`, 'i').test(sql);
 }
 
 function tableOf(dataset: string): string {

@@ -1,0 +1,1 @@
+SELECT id, scores[2] FROM items ORDER BY id;

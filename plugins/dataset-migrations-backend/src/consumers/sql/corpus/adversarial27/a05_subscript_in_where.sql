@@ -1,0 +1,1 @@
+SELECT id, sku FROM items WHERE scores[1] > 2 ORDER BY id;

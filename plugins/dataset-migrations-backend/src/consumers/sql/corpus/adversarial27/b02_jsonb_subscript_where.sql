@@ -1,0 +1,1 @@
+SELECT id, sku FROM items WHERE attrs['color'] = '"red"' ORDER BY id;

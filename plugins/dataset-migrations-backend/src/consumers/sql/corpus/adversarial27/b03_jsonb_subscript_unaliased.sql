@@ -1,0 +1,1 @@
+SELECT items.id, items.attrs['n'] FROM items ORDER BY items.id;

@@ -1,0 +1,1 @@
+SELECT id FROM items WHERE tags[2] IS DISTINCT FROM 'small' ORDER BY id;

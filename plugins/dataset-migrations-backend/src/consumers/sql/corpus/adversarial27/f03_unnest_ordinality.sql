@@ -1,0 +1,1 @@
+SELECT i.id, t, ordinality FROM items i, unnest(i.tags) WITH ORDINALITY t ORDER BY 1, 3;

@@ -1,0 +1,4 @@
+SELECT id, description_of_the_item_as_entered_by_the_merchant_at_listing_time AS descr
+FROM items
+WHERE items.description_of_the_item_as_entered_by_the_merchant_at_listing_time IS NOT NULL
+ORDER BY id;

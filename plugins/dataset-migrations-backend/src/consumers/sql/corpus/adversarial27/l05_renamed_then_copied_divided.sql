@@ -1,0 +1,4 @@
+CREATE TEMP TABLE l05_made AS SELECT id, qty FROM items;
+ALTER TABLE l05_made RENAME COLUMN qty TO q;
+CREATE TEMP TABLE l05_copy AS SELECT id, q FROM l05_made;
+SELECT id, q / 2 AS half FROM l05_copy ORDER BY id;
