@@ -50,6 +50,7 @@ import {
 } from './sql/dbtJinja';
 import { needsRendering, renderModel } from './sql/renderModel';
 import {
+  liveRoutinesReading,
   migrationHistoryOf,
   rollbackSql,
   undoneFirst,
@@ -67,6 +68,7 @@ import {
   wholeRowsReason,
 } from './sql/wholeRows';
 import { queryFileRunBy } from './sql/queryFiles';
+import { unprefixedTable } from './sql/tablePrefix';
 import { unescapedCode } from './sql/codeQueries';
 import {
   createsTableNamedLike,
@@ -106,10 +108,15 @@ export function assessConsumer(
   for (const file of files) (isTooLarge(file) ? tooLarge : readable).push(file);
   // The project's own models and sources decide what its ref() and source() name.
   const inProject: DatasetTarget = { ...target, dbt: dbtProjectOf(readable) };
-  const results = [
-    ...maybeDatasetSources(readable, inProject, mapping),
-    ...tooLarge.flatMap(file => tooLargeToRead(file, inProject) ?? []),
-  ];
+  const results = withUnprefixedReads(
+    [
+      ...maybeDatasetSources(readable, inProject, mapping),
+      ...tooLarge.flatMap(file => tooLargeToRead(file, inProject) ?? []),
+    ],
+    readable,
+    inProject,
+    mapping,
+  );
   const status = consumerStatus(new Set(results.map(r => r.status)));
   return {
     impact: {
@@ -121,6 +128,50 @@ export function assessConsumer(
     },
     results,
   };
+}
+
+/**
+ * Where the repository prefixes table names at run time and the dataset's
+ * table has that prefix (`blog_posts`, Rails' `Blog::Post` named `posts`), the
+ * files read as reading the unprefixed name: each one that reads it and is
+ * not already a person's goes to a person, since what the code names is the
+ * dataset only through that configuration (found by round 38's probe).
+ */
+function withUnprefixedReads(
+  results: RewrittenFile[],
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): RewrittenFile[] {
+  const unprefixed = unprefixedTable(target.table, files);
+  if (!unprefixed) return results;
+  const byPath = new Map(results.map(r => [r.path, r]));
+  for (const read of maybeDatasetSources(
+    files,
+    { ...target, table: unprefixed.table },
+    mapping,
+  )) {
+    if (read.status === 'unaffected') continue;
+    if (byPath.get(read.path)?.status === 'needs-decision') continue;
+    const file = files.find(f => f.path === read.path);
+    if (!file) continue;
+    byPath.set(
+      read.path,
+      fileToPerson(
+        file,
+        read.impact.fields,
+        `reads ${unprefixed.table}, which ${unprefixed.path} prefixes with "${
+          unprefixed.prefix
+        }" at run time, so it is the dataset ${target.table}: ${
+          read.impact.problem?.message ??
+          `it reads ${read.impact.fields.join(
+            ', ',
+          )}, which the migration changes`
+        }`,
+      ),
+    );
+  }
+  return [...byPath.values()];
 }
 
 /**
@@ -398,6 +449,21 @@ function historyAsIs(
       ? { ...person, impact: { ...person.impact, needsTable: true } }
       : person;
   }
+  // What it made that reads the dataset unseen: a function's body.
+  const routines =
+    result.status === 'unaffected'
+      ? []
+      : liveRoutinesReading(file, files, target.table);
+  if (routines.length > 0)
+    return toPerson(
+      { ...result, content: file.content },
+      result.impact.fields,
+      `${history.what} creates ${routines.join(', ')}, whose body reads ${
+        target.table
+      } and runs in the database as it was written: PostgreSQL keeps no dependency on what a function's body names, so neither the engine nor the view serving the old shape sees it, and it breaks once the migration contracts (${
+        result.impact.problem?.message ?? 'it reads what the migration changes'
+      }). Replace it in a new migration that reads the new shape, then Retry`,
+    );
   return {
     ...unaffectedFile(file),
     impact: {
@@ -406,7 +472,7 @@ function historyAsIs(
       fields: [],
       lines: [],
       problem: {
-        message: `not rewritten: ${history.what}, applied once and never run again, is history, not a reader: an edit reaches no database where it ran, and migration tools that checksum applied files (Flyway, Liquibase, Prisma) refuse to migrate once it changes. What it created (a view, a function) lives in the database, where the engine finds what depends on the dataset; if it is not yet applied everywhere, change it by hand first`,
+        message: `not rewritten: ${history.what}, applied once and never run again, is history, not a reader: an edit reaches no database where it ran, and migration tools that checksum applied files (Flyway, Liquibase, Prisma) refuse to migrate once it changes. What it created (a view) lives in the database, where the engine finds what depends on the dataset; if it is not yet applied everywhere, change it by hand first`,
       },
     },
   };

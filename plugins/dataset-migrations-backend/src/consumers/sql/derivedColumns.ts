@@ -28,7 +28,7 @@ interface DerivedColumn {
 }
 
 /** `camelCase` or `PascalCase` in snake_case (`shippingAddress` → `shipping_address`). */
-function snake(name: string): string {
+export function snake(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')

@@ -1,4 +1,5 @@
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { escapeRegExp } from '../../sql/regExp';
 
 /**
  * A schema-migration tool's history: a migration applied once, in order, and
@@ -192,6 +193,15 @@ function historyKind(
       files.some(f => /(?:^|\/)sqitch\.(?:plan|conf)$/.test(f.path)))
   )
     return 'a Sqitch change';
+  // Doctrine Migrations (`final class Version20160410190541 extends
+  // AbstractMigration`; a probe, round 38, saw wallabag's 24 sent to a person).
+  if (
+    /\.php$/i.test(name) &&
+    /\bclass\s+Version\w*\s+extends\s+(?:\\?[\w\\]*\\)?AbstractMigration\b/.test(
+      content,
+    )
+  )
+    return 'a Doctrine migration';
   // TypeORM, Knex, Sequelize, Laravel, Phinx, Ecto, EF Core, Play evolutions,
   // and any migration folder whose files are numbered in the order they run.
   if (
@@ -469,7 +479,7 @@ function sequenceOf(path: string): string {
     : dir;
 }
 
-/** A migration's version by its name (or its folder's): `V1_2__`, `20240101120000_`, `0002_`. */
+/** A migration's version by its name (or its folder's): `V1_2__`, `20240101120000_`, `0002_`, Doctrine's `Version20240101120000`. */
 function versionOf(path: string): bigint[] | undefined {
   const release = RELEASE_SCRIPT.exec(path);
   if (release) {
@@ -482,7 +492,7 @@ function versionOf(path: string): bigint[] | undefined {
   const name = /^(?:migration|up|down)\.sql$/i.test(parts[parts.length - 1])
     ? parts[parts.length - 2] ?? ''
     : parts[parts.length - 1];
-  const m = /^[VUB]?(\d+(?:[._-]\d+)*)/i.exec(name);
+  const m = /^(?:Version|[VUB])?(\d+(?:[._-]\d+)*)/i.exec(name);
   return m ? m[1].split(/[._-]/).map(BigInt) : undefined;
 }
 
@@ -606,4 +616,49 @@ function runsLater(
     }
     return false;
   };
+}
+
+/**
+ * Functions and procedures a migration creates whose body reads `table`, and
+ * that no other file replaces or drops (found by round 38's probe: Rails'
+ * `execute "CREATE FUNCTION bump() … UPDATE links SET visit_count = …"`). Such
+ * a body keeps running in the database as it was written, and PostgreSQL
+ * keeps no dependency on what it names (only a `BEGIN ATOMIC` body's), so no
+ * look at the database shows it reading the dataset: applied, the migration
+ * is history, but what it made is a reader.
+ */
+export function liveRoutinesReading(
+  file: ChangedFile,
+  files: ChangedFile[],
+  table: string,
+): string[] {
+  const created =
+    /\bcreate\s+(?:or\s+replace\s+)?(?:function|procedure)\s+((?:"[^"\n]+"|[\w$]+)\s*\.\s*)?("[^"\n]+"|[\w$]+)\s*\(/gi;
+  const routines: string[] = [];
+  for (const m of file.content.matchAll(created)) {
+    const name = m[2].replace(/^"|"$/g, '');
+    const after = file.content.slice(m.index + m[0].length);
+    // The body: a dollar-quoted text (the usual), else what follows.
+    const open = /\$([A-Za-z_]\w*)?\$|\bbegin\s+atomic\b/i.exec(
+      after.slice(0, 2000),
+    );
+    if (open && /^begin/i.test(open[0])) continue;
+    const start = open ? open.index + open[0].length : 0;
+    const end = open ? after.indexOf(open[0], start) : -1;
+    const body = after.slice(start, end === -1 ? start + 5000 : end);
+    if (
+      !new RegExp(`(?<![\\w$])${escapeRegExp(table)}(?![\\w$])`, 'i').test(body)
+    )
+      continue;
+    const replaced = new RegExp(
+      `\\b(?:create\\s+or\\s+replace|drop)\\s+(?:function|procedure)\\s+(?:if\\s+exists\\s+)?(?:(?:"[^"\\n]+"|[\\w$]+)\\s*\\.\\s*)?"?${escapeRegExp(
+        name,
+      )}"?\\s*[(;\\s]`,
+      'i',
+    );
+    if (files.some(f => f.path !== file.path && replaced.test(f.content)))
+      continue;
+    routines.push(name);
+  }
+  return [...new Set(routines)];
 }
