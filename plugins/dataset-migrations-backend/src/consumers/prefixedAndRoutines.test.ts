@@ -113,6 +113,39 @@ describe('a table the repository prefixes at run time', () => {
     },
   );
 
+  it("finds Laravel's default through env() and Drizzle's table creator, not a README's", () => {
+    const prefixOf = (path: string, content: string) =>
+      tablePrefixesOf([{ path, content }]).map(p => p.prefix);
+    expect(
+      prefixOf(
+        'config/database.php',
+        "'pgsql' => ['driver' => 'pgsql', 'prefix' => env('DB_PREFIX', 'blog_')],",
+      ),
+    ).toEqual(['blog_']);
+    expect(
+      prefixOf(
+        'src/server/db/schema.ts',
+        'export const createTable = pgTableCreator(name => `blog_${name}`);',
+      ),
+    ).toEqual(['blog_']);
+    expect(prefixOf('README.md', "Set `'prefix' => 'v1_'` to …")).toEqual([]);
+  });
+
+  it('takes no prefix where the repository makes a table of the unprefixed name itself', () => {
+    const [, railsFiles] = prefixes[0];
+    const withOwnPosts = [
+      ...railsFiles,
+      {
+        path: 'db/schema.rb',
+        content:
+          'ActiveRecord::Schema[7.0].define(version: 2024_01_01) do\n  create_table "posts", force: :cascade do |t|\n    t.text "summary"\n  end\n  create_table "blog_posts", force: :cascade do |t|\n    t.text "summary"\n  end\nend\n',
+      },
+    ];
+    expect(listed(withOwnPosts, 'blog_posts').messages).not.toContain(
+      'at run time',
+    );
+  });
+
   it('leaves the same code alone for a table without that prefix, and takes no route prefix for one', () => {
     for (const [, files] of prefixes) {
       const other = listed(files, 'shop_posts');
@@ -171,6 +204,37 @@ end
     expect(file.status).toBe('needs-decision');
     expect(file.impact.problem?.message).toContain(
       'creates fill_summary, whose body reads posts',
+    );
+  });
+
+  it('reads the function again where only a down script or an earlier migration drops or replaces it', () => {
+    const sqlMade = (version: string, body: string): ChangedFile => ({
+      path: `migrations/${version}_summary_fn.up.sql`,
+      content: `CREATE OR REPLACE FUNCTION post_summary(p bigint) RETURNS text LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN (SELECT ${body} FROM posts WHERE id = p);\nEND;\n$$;\n`,
+    });
+    const down: ChangedFile = {
+      path: 'migrations/000002_summary_fn.down.sql',
+      content: 'DROP FUNCTION post_summary(bigint);\n',
+    };
+    const index: ChangedFile = {
+      path: 'migrations/000009_idx.up.sql',
+      content: 'CREATE INDEX posts_title ON posts (title);\n',
+    };
+    const message = (files: ChangedFile[], path: string) =>
+      assessConsumer(files, table('posts'), rename).results.find(
+        r => r.path === path,
+      )?.impact.problem?.message ?? '';
+    const second = sqlMade('000002', 'summary');
+    expect(message([second, down, index], second.path)).toContain(
+      'creates post_summary, whose body reads posts',
+    );
+    // 000003 replaces 000002's, and reads the field itself.
+    const third = sqlMade('000003', 'summary');
+    expect(message([second, third, index], third.path)).toContain(
+      'creates post_summary, whose body reads posts',
+    );
+    expect(message([second, third, index], second.path)).not.toContain(
+      'creates post_summary',
     );
   });
 

@@ -268,6 +268,8 @@ export interface StatementAnalysis extends Span {
       derived?: boolean;
       /** The column renamed. */
       column?: string;
+      /** A CTE's or subquery's output columns, where every one is known. */
+      columns?: string[];
     }
   >;
   /**
@@ -1069,8 +1071,9 @@ function takenName(key: string, stmt: Node): string | undefined {
 
 /**
  * Whether a string names the dataset's table among other text (`'{orders}'`,
- * `'^orders$'`): as a word in any case, or in double quotes as written, and
- * not after another schema's name (`'other.orders'`, `'"Orders"'` are others).
+ * `'^orders$'`, `LIKE 'order\_items'`): as a word in any case, or in double
+ * quotes as written, and not after another schema's name (`'other.orders'`,
+ * `'"Orders"'` are others).
  */
 function namesTableAmong(text: string, target: DatasetTarget): boolean {
   const table = escapeRegExp(target.table);
@@ -1080,12 +1083,14 @@ function namesTableAmong(text: string, target: DatasetTarget): boolean {
     String.raw`"${table}"|(?<!${word})${table}(?!${word})`,
     'giu',
   );
-  for (const { 0: name, index } of text.matchAll(named)) {
+  // A LIKE pattern escapes `_` and `%` (`'order\_items'`).
+  const unescaped = text.replace(/\\([_%])/g, '$1');
+  for (const { 0: name, index } of unescaped.matchAll(named)) {
     if (name.startsWith('"') && name !== `"${target.table}"`) continue;
     // Its qualifier, from a bounded look back (a long run of letters before
     // each name would make a pattern reaching back quadratic).
     const qualifier = /([\p{L}\p{M}\p{N}_$"]+)\s*\.\s*$/u.exec(
-      text.slice(Math.max(0, index - 200), index),
+      unescaped.slice(Math.max(0, index - 200), index),
     )?.[1];
     const schema = qualifier?.startsWith('"')
       ? qualifier.slice(1, -1)
@@ -3042,6 +3047,9 @@ class StatementWalker {
         relations.some(r => !r.dataset)
       )
         this.unknownSignatureOnDerived = true;
+      // `c.*` given as one value (`array_agg(c.*)`, `g(m.*)`) is `c`'s row.
+      if (qualifier && !bareTarget && relations[0] && !relations[0].dataset)
+        this.rowElsewhere(relations[0], qualifier, spans.whole);
       const counted = bareTarget ? this.counted() : undefined;
       if (relations.some(r => r.dataset))
         this.stars.push({
@@ -3280,13 +3288,19 @@ class StatementWalker {
     } else if (!fieldTaken) {
       const owner = scope.byAlias(name);
       if (owner && !owner.dataset && !owner.columns?.has(name))
-        this.rowsElsewhere.push({
-          ...at,
-          relation: owner.table ?? owner.cte ?? name,
-          how: 'row',
-          ...(owner.derived ? { derived: true } : {}),
-        });
+        this.rowElsewhere(owner, name, at);
     }
+  }
+
+  /** Another relation's row read as one value (see StatementAnalysis.rowsElsewhere). */
+  private rowElsewhere(owner: ScopeRelation, alias: string, at: Span): void {
+    this.rowsElsewhere.push({
+      ...at,
+      relation: owner.table ?? owner.cte ?? alias,
+      how: 'row',
+      ...(owner.derived ? { derived: true } : {}),
+      ...(owner.columns ? { columns: [...owner.columns] } : {}),
+    });
   }
 
   /**

@@ -407,6 +407,13 @@ const orderings = new WeakMap<
  * probe of round 35 read).
  */
 export function undoneFirst(file: ChangedFile, files: ChangedFile[]): boolean {
+  const { later, bySequence } = orderOf(files);
+  return !(bySequence.get(sequenceOf(file.path)) ?? []).some(other =>
+    later(other, file),
+  );
+}
+
+function orderOf(files: ChangedFile[]) {
   let order = orderings.get(files);
   if (!order) {
     const bySequence = new Map<string, ChangedFile[]>();
@@ -417,10 +424,16 @@ export function undoneFirst(file: ChangedFile, files: ChangedFile[]): boolean {
     order = { later: runsLater(files), bySequence };
     orderings.set(files, order);
   }
-  const { later, bySequence } = order;
-  return !(bySequence.get(sequenceOf(file.path)) ?? []).some(other =>
-    later(other, file),
-  );
+  return order;
+}
+
+/** Whether `other` runs after `file`, both in one sequence of migrations. */
+function laterInOrder(
+  files: ChangedFile[],
+): (other: ChangedFile, file: ChangedFile) => boolean {
+  const { later } = orderOf(files);
+  return (other, file) =>
+    sequenceOf(other.path) === sequenceOf(file.path) && later(other, file);
 }
 
 /** A Rails migration's schema dump (`db/schema.rb`, `db/structure.sql`, `db/<name>_schema.rb` for `db/<name>_migrate/`), and whether it shows the file applied. */
@@ -618,14 +631,18 @@ function runsLater(
   };
 }
 
+/** What of a function's body is read for the dataset's name. */
+const BODY_READ = 20_000;
+
 /**
  * Functions and procedures a migration creates whose body reads `table`, and
- * that no other file replaces or drops (found by round 38's probe: Rails'
- * `execute "CREATE FUNCTION bump() … UPDATE links SET visit_count = …"`). Such
- * a body keeps running in the database as it was written, and PostgreSQL
- * keeps no dependency on what it names (only a `BEGIN ATOMIC` body's), so no
- * look at the database shows it reading the dataset: applied, the migration
- * is history, but what it made is a reader.
+ * that no file run after it replaces or drops (found by round 38's probe:
+ * Rails' `execute "CREATE FUNCTION bump() … UPDATE links SET visit_count =
+ * …"`). Such a body keeps running in the database as it was written, and
+ * PostgreSQL keeps no dependency on what it names (only a `BEGIN ATOMIC`
+ * body's), so no look at the database shows it reading the dataset: applied,
+ * the migration is history, but what it made is a reader. A later
+ * migration's down part, or a down script, replaces nothing going forward.
  */
 export function liveRoutinesReading(
   file: ChangedFile,
@@ -633,32 +650,64 @@ export function liveRoutinesReading(
   table: string,
 ): string[] {
   const created =
-    /\bcreate\s+(?:or\s+replace\s+)?(?:function|procedure)\s+((?:"[^"\n]+"|[\w$]+)\s*\.\s*)?("[^"\n]+"|[\w$]+)\s*\(/gi;
-  const routines: string[] = [];
+    /\bcreate\s+(?:or\s+replace\s+)?(?:function|procedure)\s+(?:(?:"[^"\n]+"|[\w$]+)\s*\.\s*)?("[^"\n]+"|[\w$]+)\s*\(/gi;
+  const reads = new RegExp(`(?<![\\w$])${escapeRegExp(table)}(?![\\w$])`, 'i');
+  const replacing = routinesReplaced(files);
+  const later = laterInOrder(files);
+  const routines = new Set<string>();
   for (const m of file.content.matchAll(created)) {
-    const name = m[2].replace(/^"|"$/g, '');
-    const after = file.content.slice(m.index + m[0].length);
+    const name = m[1].replace(/^"|"$/g, '').toLowerCase();
+    if (routines.has(name)) continue;
+    const from = m.index + m[0].length;
     // The body: a dollar-quoted text (the usual), else what follows.
     const open = /\$([A-Za-z_]\w*)?\$|\bbegin\s+atomic\b/i.exec(
-      after.slice(0, 2000),
+      file.content.slice(from, from + 2000),
     );
     if (open && /^begin/i.test(open[0])) continue;
-    const start = open ? open.index + open[0].length : 0;
-    const end = open ? after.indexOf(open[0], start) : -1;
-    const body = after.slice(start, end === -1 ? start + 5000 : end);
-    if (
-      !new RegExp(`(?<![\\w$])${escapeRegExp(table)}(?![\\w$])`, 'i').test(body)
-    )
-      continue;
-    const replaced = new RegExp(
-      `\\b(?:create\\s+or\\s+replace|drop)\\s+(?:function|procedure)\\s+(?:if\\s+exists\\s+)?(?:(?:"[^"\\n]+"|[\\w$]+)\\s*\\.\\s*)?"?${escapeRegExp(
-        name,
-      )}"?\\s*[(;\\s]`,
-      'i',
+    const start = from + (open ? open.index + open[0].length : 0);
+    const window = file.content.slice(start, start + BODY_READ);
+    const end = open ? window.indexOf(open[0]) : -1;
+    if (!reads.test(end === -1 ? window : window.slice(0, end))) continue;
+    const replaced = (replacing.get(name) ?? []).some(
+      other =>
+        other !== file &&
+        (migrationHistoryOf(other, files) === undefined || later(other, file)),
     );
-    if (files.some(f => f.path !== file.path && replaced.test(f.content)))
-      continue;
-    routines.push(name);
+    if (!replaced) routines.add(name);
   }
-  return [...new Set(routines)];
+  return [...routines];
+}
+
+/**
+ * The files that replace or drop each function or procedure, going forward
+ * (not a down script, nor a migration's down part), by its name in lower
+ * case: found once per file list, so a file of many functions costs one pass.
+ */
+const replacedByFiles = new WeakMap<
+  ChangedFile[],
+  Map<string, ChangedFile[]>
+>();
+function routinesReplaced(files: ChangedFile[]): Map<string, ChangedFile[]> {
+  let found = replacedByFiles.get(files);
+  if (found) return found;
+  found = new Map();
+  for (const f of files) {
+    if (!/\b(?:replace|drop)\s+(?:function|procedure)\b/i.test(f.content))
+      continue;
+    const down = migrationHistoryOf(f, files)?.rollback;
+    if (down === f.content) continue;
+    for (const m of f.content.matchAll(
+      /\b(?:create\s+or\s+replace|drop)\s+(?:function|procedure)\s+(?:if\s+exists\s+)?(?:(?:"[^"\n]+"|[\w$]+)\s*\.\s*)?("[^"\n]+"|[\w$]+)/gi,
+    )) {
+      // In the down part: a rollback's, not a step forward.
+      if (down?.includes(f.content.slice(m.index, m.index + m[0].length + 40)))
+        continue;
+      const name = m[1].replace(/^"|"$/g, '').toLowerCase();
+      const list = found.get(name) ?? [];
+      if (!list.includes(f)) list.push(f);
+      found.set(name, list);
+    }
+  }
+  replacedByFiles.set(files, found);
+  return found;
 }

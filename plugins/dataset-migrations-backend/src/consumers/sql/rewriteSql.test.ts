@@ -1655,6 +1655,10 @@ describe('rewriteSqlFile, fields reached unfollowed (adversarial27)', () => {
         'reads as one value the row of c',
       ],
       [
+        'with c as (select event_id, ms_played from listening_events) select ((array_agg(c.*))[1]).ms_played / 2 from c',
+        'reads as one value the row of c',
+      ],
+      [
         'create temp table m as select event_id, ms_played from listening_events; select (row(1, 7)::m).ms_played / 2',
         'reads a value as the row type of m',
       ],
@@ -1674,6 +1678,7 @@ describe('rewriteSqlFile, fields reached unfollowed (adversarial27)', () => {
       `select column_name from information_schema.columns where table_name = any ('{listening_events,other}')`,
       `select column_name from information_schema.columns where table_name like 'listening_events%'`,
       `select attname from pg_attribute where attrelid::regclass::text ~ '^public.listening_events$'`,
+      `select column_name from information_schema.columns where table_name like 'listening\\_events'`,
     ])
       expect({ sql, status: rewrite(sql, renameMs).status }).toEqual({
         sql,
@@ -1694,6 +1699,8 @@ describe('rewriteSqlFile, fields reached unfollowed (adversarial27)', () => {
       'with c as (select event_id, ms_played from listening_events) select (c).ms_played, (c).event_id / 2 from c',
       'create temp table m as select event_id from other_table; alter table m rename column event_id to q; select (row(1)::m).q / 2',
       'create temp table m as select event_id, ms_played from listening_events; alter table m rename column event_id to id; select id, ms_played from m',
+      // A subquery's row without the widened field.
+      'select row_to_json(x) from (select event_id from listening_events) x',
     ])
       expect(rewrite(sql, toNumeric).status).not.toBe('needs-decision');
   });

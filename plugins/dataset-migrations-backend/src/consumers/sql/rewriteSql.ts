@@ -106,6 +106,8 @@ export function mentionsDataset(
       relation.schema === target.schema
     )
       names.push(key.slice(key.indexOf('.') + 1));
+  // As a LIKE pattern spells it for the catalog (`'order\_items'`).
+  if (target.table.includes('_')) names.push(target.table.replace(/_/g, '\\_'));
   return names.some(name => namesIdentifier(content, name));
 }
 
@@ -1448,10 +1450,17 @@ function planEdits(
     for (const use of statement.rowsElsewhere) {
       const fromDataset =
         (use.derived && readsDataset) || madeFromDataset.has(use.relation);
+      // A CTE's or subquery's row holds a field by its name, unless the
+      // statement passes one on under another.
+      const holds = (field: string) =>
+        !use.columns ||
+        use.columns.includes(field) ||
+        statement.passedOnElsewhere.length > 0;
       const widened = fromDataset
         ? [...mapping.byField.entries()].find(
             ([field, m]) =>
               readWidened(m) &&
+              holds(field) &&
               (use.column === undefined || use.column === field),
           )
         : undefined;

@@ -8,6 +8,7 @@
  * its files never naming the dataset's table.
  */
 
+import { escapeRegExp } from '../../sql/regExp';
 import { snake } from './derivedColumns';
 
 /** A prefix the repository gives table names, and the file that says so. */
@@ -26,8 +27,14 @@ const ISOLATED = /\bisolate_namespace\s+(?:::)?(?:\w+::)*([A-Z]\w*)/g;
 // 'app_'`, `DB_TABLE_PREFIX=app_`), or Laravel's connection `'prefix' =>
 // 'app_'`: a value ending in `_`, as table prefixes do (a route's `'prefix' =>
 // 'admin'` does not).
+// Laravel's default may come through `env('DB_PREFIX', 'app_')`.
 const SETTING =
-  /(?:\b\w*table_?prefix|\bDB_PREFIX|['"]prefix['"]\s*=>)\s*(?:=>|[:=])?\s*["']?([A-Za-z][A-Za-z0-9_]*_)(?=["'\s,;)}]|$)/gim;
+  /(?:\b\w*table_?prefix|\bDB_PREFIX|['"]prefix['"]\s*=>)\s*(?:=>|[:=])?\s*(?:env\s*\(\s*['"]\w+['"]\s*,\s*)?["']?([A-Za-z][A-Za-z0-9_]*_)(?=["'\s,;)}]|$)/gim;
+// Drizzle's `pgTableCreator((name) => `app_${name}`)` (create-t3-app's).
+const TABLE_CREATOR =
+  /\bpgTableCreator\s*\(\s*\(?\s*\w+\s*\)?\s*=>\s*[`'"]([A-Za-z][A-Za-z0-9_]*_)\$\{/g;
+/** Documentation shows settings; it configures nothing. */
+const DOCUMENTATION = /\.(?:md|markdown|rst|txt|adoc|html?)$/i;
 
 /** The prefixes the repository's files give table names. */
 export function tablePrefixesOf(
@@ -39,10 +46,12 @@ export function tablePrefixesOf(
   };
   for (const file of files) {
     const text = file.content;
-    if (!/prefix|isolate_namespace/i.test(text)) continue;
+    if (DOCUMENTATION.test(file.path)) continue;
+    if (!/prefix|isolate_namespace|pgTableCreator/i.test(text)) continue;
     for (const m of text.matchAll(RAILS_PREFIX)) add(m[1], file.path);
     for (const m of text.matchAll(ISOLATED)) add(`${snake(m[1])}_`, file.path);
     for (const m of text.matchAll(SETTING)) add(m[1], file.path);
+    for (const m of text.matchAll(TABLE_CREATOR)) add(m[1], file.path);
   }
   return [...found].map(([prefix, path]) => ({ prefix, path }));
 }
@@ -64,5 +73,33 @@ export function unprefixedTable(
         lower.length > p.prefix.length,
     )
     .sort((a, b) => b.prefix.length - a.prefix.length)[0];
-  return prefix && { ...prefix, table: table.slice(prefix.prefix.length) };
+  if (!prefix) return undefined;
+  const bare = table.slice(prefix.prefix.length);
+  // A table of that name the repository makes itself is another table (a
+  // Rails app's own `posts` beside its `Blog::Post`, a namespace's prefix
+  // being the namespace's only).
+  return createsTable(files, bare) ? undefined : { ...prefix, table: bare };
+}
+
+/**
+ * Whether the repository shows a table named `name` as the database holds
+ * it: a Rails schema dump's `create_table "posts"`, or SQL's `CREATE TABLE
+ * posts` (an ORM's own calls, `Schema::create('posts')`, are prefixed too).
+ */
+function createsTable(
+  files: Array<{ path: string; content: string }>,
+  name: string,
+): boolean {
+  const table = escapeRegExp(name);
+  const dump = new RegExp(String.raw`\bcreate_table\s*\(?\s*["']${table}["']`);
+  const ddl = new RegExp(
+    String.raw`\bcreate\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:[\w"\x60]+\.)?["\x60]?${table}["\x60]?(?![\w$])`,
+    'i',
+  );
+  return files.some(
+    f =>
+      !DOCUMENTATION.test(f.path) &&
+      ((/(?:^|\/)db\/[^/]*schema\.rb$/.test(f.path) && dump.test(f.content)) ||
+        ddl.test(f.content)),
+  );
 }
