@@ -532,6 +532,34 @@ describe('statements that need the dataset to be a table, in code', () => {
   });
 });
 
+describe('a list of tables in code, written with blanks before its commas', () => {
+  // Each item's blanks were read every way they split: 13 items took 14.7 s
+  // and 40 would not end (round 38's ReDoS triage).
+  it('is read once, and finds the dataset at its end', () => {
+    const items = Array.from({ length: 40 }, (_, i) => `  , table_${i}\n`);
+    for (const statement of ['DROP TABLE IF EXISTS', 'TRUNCATE'])
+      expect(
+        assess(
+          `cur.execute("""\n${statement}\n    customers\n${items.join(
+            '',
+          )}  , orders\n;\n""")\n`,
+          rename,
+          'reset.py',
+        ).status,
+      ).toBe('needs-decision');
+    // Without it, the patterns look at every way the list could end.
+    expect(
+      assess(
+        `cur.execute("""\nTRUNCATE\n    customers\n${items.join(
+          '',
+        )};\n""")\ncur.execute("SELECT id FROM orders")\n`,
+        rename,
+        'reset.py',
+      ).status,
+    ).toBe('unaffected');
+  });
+});
+
 describe('a file that needs the dataset to be a table is marked so', () => {
   // What the decisions read: keeping the field, or the coding agent after the
   // cut-over, cannot keep such a file working (common's decisionRefusal).
