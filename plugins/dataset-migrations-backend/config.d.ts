@@ -119,12 +119,29 @@ export interface Config {
         /** Statement timeout of each shadow query. Default `1m`. */
         timeout?: string | HumanDuration;
       };
+      /**
+       * A consumer job reads the consumer's code for the dataset on a worker
+       * thread; past either limit the worker is ended and the consumer fails as
+       * `assessment-stopped` (a person's), nothing changed.
+       */
+      assessment?: {
+        /** Default `5m`. */
+        timeout?: string | HumanDuration;
+        /** Heap of each such worker (at least 128). Default 2048. */
+        memoryMb?: number;
+      };
       /** The two SQL worker threads of `POST /rewrite-preview` and `POST /impact`, and their queue. */
       rewritePreview?: {
         /** Previews (rewrite or impact) that may wait for a worker (at least 1); more are answered 503. Default 16. */
         queue?: number;
         /** A preview waiting longer for a worker is answered 503. Default `30s`. */
         wait?: string | HumanDuration;
+        /**
+         * A preview running longer on its worker is stopped: a rewrite preview is
+         * answered 503, and an impact preview counts that consumer as
+         * `assessment-stopped` and goes on. Default `1m`.
+         */
+        timeout?: string | HumanDuration;
       };
       /**
        * A CLI coding agent for code the built-in rewriter cannot handle. It runs in a

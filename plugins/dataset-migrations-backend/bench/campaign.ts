@@ -383,7 +383,7 @@ async function main() {
     });
     wiring.jobPath = jobPath;
     const { store, queue, runner, service } = jobPath;
-    const { pipeline } = benchConsumerPipeline({
+    const { pipeline, assessments } = benchConsumerPipeline({
       root: work,
       pluginDb,
       jobPath,
@@ -547,6 +547,7 @@ async function main() {
     const directFinished = Date.now();
 
     await queue.stop();
+    await assessments.close();
     await engines.close();
 
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

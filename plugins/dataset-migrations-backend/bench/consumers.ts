@@ -186,7 +186,7 @@ async function main() {
       withConsumers: true,
     });
     const { store, queue, runner } = jobPath;
-    const { consumers, reader, pipeline } = benchConsumerPipeline({
+    const { consumers, reader, pipeline, assessments } = benchConsumerPipeline({
       root: work,
       pluginDb,
       jobPath,
@@ -244,6 +244,7 @@ async function main() {
     }
     const finished = Date.now();
     await queue.stop();
+    await assessments.close();
     await engines.close();
 
     const seconds = (finished - started) / 1000;

@@ -3,6 +3,7 @@
  * holds only the bench's entities, and the plugin's real job path (store,
  * graphile-worker queue, runner, service) on that server.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
@@ -23,6 +24,7 @@ import { DatasetCatalog } from '../src/catalog/DatasetCatalog';
 import { MigrationService } from '../src/services/MigrationService';
 import type { MigrationAnnouncer } from '../src/announcements/MigrationAnnouncer';
 import { ConsumerPipeline } from '../src/consumers/ConsumerPipeline';
+import { RewriteWorkers } from '../src/consumers/rewriteWorkers';
 import { ConsumerStore } from '../src/database/ConsumerStore';
 import { LocalGitRepositoryReader } from '../src/consumers/repositories/LocalGitRepositoryReader';
 import { LocalGitScmProvider } from '../src/consumers/scm/LocalGitScmProvider';
@@ -270,6 +272,14 @@ export function benchConsumerPipeline(options: {
   const { root, pluginDb, jobPath, catalog, engines } = options;
   const consumers = new ConsumerStore(pluginDb);
   const reader = new LocalGitRepositoryReader(new LocalRepositoryRoots([root]));
+  // As the plugin reads consumers' code: on worker threads, with its defaults.
+  const assessments = new RewriteWorkers({
+    size: Math.min(4, availableParallelism()),
+    timeoutMs: 300_000,
+    memoryMb: 2048,
+    queueLimit: Infinity,
+    waitMs: Infinity,
+  });
   const pipeline = new ConsumerPipeline({
     consumers,
     migrations: jobPath.store,
@@ -277,6 +287,8 @@ export function benchConsumerPipeline(options: {
     engines,
     readers: [reader],
     scm: [new LocalGitScmProvider(new LocalRepositoryRoots([root]))],
+    assess: (files, target, mapping) =>
+      assessments.assessment(files, target, mapping),
     auth: benchAuth,
     enqueueConsumer: (id, ref) => jobPath.queue.enqueueConsumer(id, ref),
     announcer: options.announcer,
@@ -290,5 +302,5 @@ export function benchConsumerPipeline(options: {
       maxDepth: 3,
     },
   });
-  return { consumers, reader, pipeline };
+  return { consumers, reader, pipeline, assessments };
 }

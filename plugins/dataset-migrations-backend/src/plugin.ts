@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   coreServices,
   createBackendPlugin,
@@ -237,6 +238,18 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const agent =
           consumerSettings.agent &&
           new CommandCodingAgent(consumerSettings.agent);
+        // Consumer jobs read code on worker threads, within a time and memory budget.
+        const assessments = new RewriteWorkers({
+          size: Math.max(
+            1,
+            Math.min(worker.concurrency, availableParallelism()),
+          ),
+          timeoutMs: consumerSettings.assessment.timeoutMs,
+          memoryMb: consumerSettings.assessment.memoryMb,
+          // A job waits its turn; the budget starts when a worker takes it.
+          queueLimit: Infinity,
+          waitMs: Infinity,
+        });
         const pipeline = new ConsumerPipeline({
           consumers,
           migrations: store,
@@ -245,6 +258,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           readers,
           scm,
           agent,
+          assess: (files, target, mapping) =>
+            assessments.assessment(files, target, mapping),
           auth,
           enqueueConsumer,
           resumeIfDecided,
@@ -417,6 +432,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
         const rewrites = new RewriteWorkers(consumerSettings.rewritePreview);
         lifecycle.addShutdownHook(async () => {
           await rewrites.close();
+          await assessments.close();
           scheduled.abort();
           // Running attempts stop at their next checkpoint; another replica resumes them.
           await runner?.stop();

@@ -131,6 +131,12 @@ export type ConsumerFailureKind =
   | 'unparseable'
   /** The consumer reads a field the migration drops. */
   | 'needs-decision'
+  /**
+   * Reading its code for the dataset did not finish within its time or memory
+   * (`consumers.assessment`): nothing is known of what it reads, so nothing is
+   * changed and contract waits for it.
+   */
+  | 'assessment-stopped'
   /** Neither the rewriter nor the coding agent produced a patch that parses. */
   | 'patch-failed'
   /** The consumer's own verification command failed or timed out. */

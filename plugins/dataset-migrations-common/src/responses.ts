@@ -209,7 +209,9 @@ export type ImpactPreviewStatus =
   | 'repository-not-registered'
   | 'unreachable'
   /** Has not moved off an earlier migration of the dataset. */
-  | 'behind-previous-version';
+  | 'behind-previous-version'
+  /** Reading its code took past `consumers.rewritePreview.timeout`, or its worker's memory: not known. */
+  | 'assessment-stopped';
 
 /**
  * `POST /impact`: which direct consumers a change would affect, read from their repositories now.
@@ -225,7 +227,8 @@ export interface ImpactPreview {
     entityRef: string;
     status:
       | Exclude<ConsumerImpactStatus, 'unaffected'>
-      | 'behind-previous-version';
+      | 'behind-previous-version'
+      | 'assessment-stopped';
     fields: string[];
   }>;
 }

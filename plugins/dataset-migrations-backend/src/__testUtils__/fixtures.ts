@@ -27,6 +27,26 @@ export function dataset(
   };
 }
 
+/** A pipeline component owned by `group:default/<name>-team` that depends on `dependsOn`. */
+export function consumerComponent(
+  name: string,
+  annotations: Record<string, string>,
+  dependsOn: string[],
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: {
+      type: 'pipeline',
+      lifecycle: 'production',
+      owner: `group:default/${name}-team`,
+      dependsOn,
+    },
+    relations: dependsOn.map(targetRef => ({ type: 'dependsOn', targetRef })),
+  };
+}
+
 /** A migration request of `resource:default/events`, renaming `user_id`, as a person makes it. */
 export function newMigration(
   overrides: Partial<NewMigration> = {},

@@ -35,7 +35,8 @@ describe('readPluginConfig', () => {
         pullRequestRepositories: 'registered',
         pullRequestReminderAfterMs: 7 * 86_400_000,
         shadowCheck: { timeoutMs: 60_000 },
-        rewritePreview: { queueLimit: 16, waitMs: 30_000 },
+        assessment: { timeoutMs: 300_000, memoryMb: 2048 },
+        rewritePreview: { queueLimit: 16, waitMs: 30_000, timeoutMs: 60_000 },
         agent: undefined,
       },
       approvals: { required: ['breaking', 'requester-may-not-start'] },
@@ -117,6 +118,12 @@ describe('readPluginConfig', () => {
     expect(() => read({ worker: { poolSize: 2.5 } })).toThrow(
       /datasetMigrations\.worker\.poolSize/,
     );
+    expect(() => read({ consumers: { assessment: { memoryMb: 64 } } })).toThrow(
+      /datasetMigrations\.consumers\.assessment\.memoryMb must be an integer of at least 128, got 64/,
+    );
+    expect(() =>
+      read({ consumers: { assessment: { timeout: 'forever' } } }),
+    ).toThrow(/datasetMigrations\.consumers\.assessment\.timeout/);
     expect(() => read({ consumers: { rewritePreview: { queue: 0 } } })).toThrow(
       /datasetMigrations\.consumers\.rewritePreview\.queue must be an integer of at least 1, got 0/,
     );

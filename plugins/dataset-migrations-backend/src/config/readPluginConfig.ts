@@ -9,6 +9,7 @@ import {
 } from './checkedSettings';
 import {
   DEFAULT_QUEUE_LIMIT,
+  DEFAULT_TIMEOUT_MS,
   DEFAULT_WAIT_MS,
 } from '../consumers/rewriteWorkers';
 
@@ -72,8 +73,10 @@ export interface PluginConfig {
     localGitRoots: string[];
     pullRequestRepositories: PullRequestRepositories;
     shadowCheck: { timeoutMs: number };
-    /** How many rewrite previews may wait for a worker, and for how long. */
-    rewritePreview: { queueLimit: number; waitMs: number };
+    /** Each consumer job's reading of its code: on a worker thread, within these. */
+    assessment: { timeoutMs: number; memoryMb: number };
+    /** How many rewrite previews may wait for a worker, for how long, and how long one runs. */
+    rewritePreview: { queueLimit: number; waitMs: number; timeoutMs: number };
     /** Undefined when no agent command is configured. */
     agent?: AgentSettings;
   };
@@ -146,6 +149,20 @@ export function readPluginConfig(config: Config): PluginConfig {
           60_000,
         ),
       },
+      assessment: {
+        timeoutMs: positiveDuration(
+          config,
+          'consumers.assessment.timeout',
+          300_000,
+        ),
+        memoryMb: integerAtLeast(
+          config,
+          'consumers.assessment.memoryMb',
+          2048,
+          // Below this a worker cannot load the SQL parser.
+          128,
+        ),
+      },
       rewritePreview: {
         queueLimit: integerAtLeast(
           config,
@@ -158,6 +175,11 @@ export function readPluginConfig(config: Config): PluginConfig {
           config,
           'consumers.rewritePreview.wait',
           DEFAULT_WAIT_MS,
+        ),
+        timeoutMs: positiveDuration(
+          config,
+          'consumers.rewritePreview.timeout',
+          DEFAULT_TIMEOUT_MS,
         ),
       },
       agent: readAgent(config),

@@ -19,6 +19,7 @@ import {
   ConsumerPipeline,
   type ConsumerPipelineOptions,
 } from './ConsumerPipeline';
+import { assessConsumer } from './impact';
 import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 
 const DATASET = 'resource:default/orders';
@@ -97,6 +98,8 @@ describe('consumer claims', () => {
         },
       ],
       scm: [scm],
+      // In this thread: the plugin's pool is rewriteWorkers.test.ts's concern.
+      assess: async (...args) => assessConsumer(...args),
       auth: mockServices.auth(),
       enqueueConsumer: async () => {},
       limits: {

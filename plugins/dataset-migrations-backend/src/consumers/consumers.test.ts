@@ -12,14 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import type { Entity } from '@backstage/catalog-model';
 import type {
   ConsumerLedger,
   MigrationConsumer,
   MigrationDetails,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
-import { dataset } from '../__testUtils__/fixtures';
+import { consumerComponent, dataset } from '../__testUtils__/fixtures';
 import {
   createRepository,
   gitIn,
@@ -45,24 +44,11 @@ from {{ source('warehouse', 'listening_events') }}
 where ms_played >= 1000
 `;
 
-function component(
+const component = (
   name: string,
   annotations: Record<string, string> = {},
   dependsOn = [EVENTS],
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: {
-      type: 'pipeline',
-      lifecycle: 'production',
-      owner: `group:default/${name}-team`,
-      dependsOn,
-    },
-    relations: dependsOn.map(targetRef => ({ type: 'dependsOn', targetRef })),
-  };
-}
+) => consumerComponent(name, annotations, dependsOn);
 
 describe('consumer migration, through the job path', () => {
   const { init } = createTestDatabases();

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { loadSqlParser } from '../sql/sqlParser';
-import { movedOffPrevious } from './movedOffPrevious';
+import { assessConsumer } from './impact';
+import { movedOffPrevious as movedOff } from './movedOffPrevious';
 import { datasetTarget } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
 
@@ -46,32 +47,40 @@ const onDefault = (content: string, ...more: Array<[string, string]>) => [
   ...more.map(([path, c]) => ({ path, content: c })),
 ];
 
+/** Assessed here, in this thread: the steps' own runs on a worker (rewriteWorkers.test.ts). */
+const movedOffPrevious = (
+  files: Parameters<typeof movedOff>[0],
+  merged: Parameters<typeof movedOff>[1],
+  t: typeof target,
+  m: typeof mapping,
+) => movedOff(files, merged, t, m, async (...a) => assessConsumer(...a));
+
 describe('movedOffPrevious', () => {
   beforeAll(() => loadSqlParser());
 
-  it('holds when the branch has the patched file as proposed', () => {
-    expect(movedOffPrevious(onDefault(PATCHED), patch, target, mapping)).toBe(
-      true,
-    );
+  it('holds when the branch has the patched file as proposed', async () => {
+    expect(
+      await movedOffPrevious(onDefault(PATCHED), patch, target, mapping),
+    ).toBe(true);
   });
 
-  it('holds when the owner edited around the patched lines after merging', () => {
+  it('holds when the owner edited around the patched lines after merging', async () => {
     const edited = `-- plays per track, owned by the charts team\n${PATCHED.replace(
       '-- plays per track\n',
       '',
     )}-- reviewed\n`;
-    expect(movedOffPrevious(onDefault(edited), patch, target, mapping)).toBe(
-      true,
-    );
+    expect(
+      await movedOffPrevious(onDefault(edited), patch, target, mapping),
+    ).toBe(true);
   });
 
-  it('does not hold when a patched line was reverted', () => {
+  it('does not hold when a patched line was reverted', async () => {
     const reverted = PATCHED.replace(
       'GROUP BY e.track_uri',
       'GROUP BY e.track_id',
     );
     expect(
-      movedOffPrevious(
+      await movedOffPrevious(
         onDefault(`-- note\n${reverted}`),
         patch,
         target,
@@ -80,7 +89,7 @@ describe('movedOffPrevious', () => {
     ).toBe(false);
   });
 
-  it('does not hold while another file on the branch still reads a renamed or dropped field, or reads the dataset in a way nobody can follow', () => {
+  it('does not hold while another file on the branch still reads a renamed or dropped field, or reads the dataset in a way nobody can follow', async () => {
     // With the patched file as proposed, and with it edited since.
     for (const patched of [PATCHED, `-- note\n${PATCHED}`]) {
       for (const read of [
@@ -91,7 +100,7 @@ describe('movedOffPrevious', () => {
         'select user_id from listening_events where user_id in (select user_id from plays where track_id = 1);\n',
       ]) {
         expect(
-          movedOffPrevious(
+          await movedOffPrevious(
             onDefault(patched, ['sql/late.sql', read]),
             patch,
             target,
@@ -103,7 +112,7 @@ describe('movedOffPrevious', () => {
     const edited = `-- note\n${PATCHED}`;
     // A file reading only what the new version keeps is no obstacle.
     expect(
-      movedOffPrevious(
+      await movedOffPrevious(
         onDefault(edited, [
           'sql/users.sql',
           'select user_id from listening_events;\n',
@@ -115,10 +124,10 @@ describe('movedOffPrevious', () => {
     ).toBe(true);
   });
 
-  it('does not hold when the patched file is gone or the patch is unknown', () => {
-    expect(movedOffPrevious([], patch, target, mapping)).toBe(false);
+  it('does not hold when the patched file is gone or the patch is unknown', async () => {
+    expect(await movedOffPrevious([], patch, target, mapping)).toBe(false);
     expect(
-      movedOffPrevious(
+      await movedOffPrevious(
         onDefault(`-- note\n${PATCHED}`),
         { files: patch.files },
         target,

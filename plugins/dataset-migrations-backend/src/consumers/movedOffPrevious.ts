@@ -1,6 +1,6 @@
 import { applyPatch, parsePatch, reversePatch } from 'diff';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { assessConsumer } from './impact';
+import type { ConsumerAssessment } from './impact';
 import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping, ReaderMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
@@ -14,12 +14,18 @@ import type { RewrittenFile } from './sql/rewriteSql';
  * files included, reads nothing contract takes away: no name the migration
  * renames, drops or recomputes, no whole-row or opaque read.
  */
-export function movedOffPrevious(
+export async function movedOffPrevious(
   onDefault: ChangedFile[],
   patch: { files: ChangedFile[]; diff?: string },
   target: DatasetTarget,
   mapping: ConsumerMapping,
-): boolean {
+  /** `assessConsumer`, or the steps' (on a worker, within its budget). */
+  assess: (
+    files: ChangedFile[],
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+  ) => Promise<ConsumerAssessment>,
+): Promise<boolean> {
   const contents = new Map(onDefault.map(f => [f.path, f.content]));
   const proposed = new Map(patch.files.map(f => [f.path, f.content]));
   const edited = patch.files.filter(f => contents.get(f.path) !== f.content);
@@ -29,7 +35,7 @@ export function movedOffPrevious(
     if (edited.some(f => !held.has(f.path))) return false;
   }
   // Assessed as one project (its dbt models and sources decide what ref() names).
-  const { results } = assessConsumer(onDefault, target, mapping);
+  const { results } = await assess(onDefault, target, mapping);
   return results
     .filter(r => proposed.get(r.path) !== contents.get(r.path))
     .every(r => readsOnlyWhatContractKeeps(r, mapping));

@@ -1,5 +1,12 @@
 import { consumerMapping } from './sql/fieldMapping';
-import { RewriteWorkers, RewritesBusyError } from './rewriteWorkers';
+import { loadSqlParser } from '../sql/sqlParser';
+import { assessConsumer } from './impact';
+import {
+  RewriteWorkers,
+  RewritesBusyError,
+  WorkerExitError,
+  WorkerTimeoutError,
+} from './rewriteWorkers';
 
 /** The rewrite-preview pool: a burst waits in a bounded queue, for a bounded time. */
 describe('RewriteWorkers', () => {
@@ -73,5 +80,60 @@ describe('RewriteWorkers', () => {
     // Had the long rewrite kept the only worker, this would wait past 0.2 s and be refused.
     const [next] = await workers.rewrite(short, target, mapping);
     expect(next.content).toBe('select headline AS title from events');
+  });
+
+  it("assesses a consumer as assessConsumer does in this thread: its impact and each file's rewrite", async () => {
+    await loadSqlParser();
+    workers = new RewriteWorkers({ size: 1 });
+    const files = [
+      ...short,
+      {
+        path: 'etl/load.py',
+        content: 'cur.execute("SELECT id, title FROM events")\n',
+      },
+      { path: 'README.md', content: 'events\n' },
+    ];
+    const here = assessConsumer(files, target, mapping);
+    expect(here.results.map(r => r.status)).toContain('rewritten');
+    expect(await workers.assessment(files, target, mapping)).toEqual(here);
+  });
+
+  it('ends a task past its time with WorkerTimeoutError naming the limit', async () => {
+    workers = new RewriteWorkers({ size: 1, timeoutMs: 300 });
+    const stopped = workers.assessment(long, target, mapping);
+    await expect(stopped).rejects.toThrow(WorkerTimeoutError);
+    await expect(stopped).rejects.toThrow(
+      'the assessment took longer than 0.3 s',
+    );
+  });
+
+  it('ends a task past its memory with WorkerExitError naming the limit', async () => {
+    workers = new RewriteWorkers({ size: 1, memoryMb: 8 });
+    // A few hundred megabytes of strings to hold: more than 8 MB of heap.
+    const big = Array.from({ length: 64 }, (_, i) => ({
+      path: `q${i}.sql`,
+      content: `select title from events where id > ${i};\n`.repeat(100_000),
+    }));
+    const stopped = workers.assessment(big, target, mapping);
+    await expect(stopped).rejects.toThrow(WorkerExitError);
+    await expect(stopped).rejects.toThrow(
+      "needed more than its worker's 8 MB of memory",
+    );
+  });
+
+  it('keeps a task waiting as long as it takes where the wait is unbounded', async () => {
+    // Node fires a timer past 2^31 ms at once: an unbounded wait sets none.
+    workers = new RewriteWorkers({
+      size: 1,
+      queueLimit: Infinity,
+      waitMs: Infinity,
+    });
+    const running = workers.assessment(long, target, mapping);
+    const waiting = workers.assessment(short, target, mapping);
+    const [first, second] = await Promise.all([running, waiting]);
+    expect(first.impact.status).toBe('affected');
+    expect(second.results[0].content).toBe(
+      'select headline AS title from events',
+    );
   });
 });

@@ -1,10 +1,14 @@
 /**
- * Previews off the event loop: a small, fixed pool of worker threads runs
- * `rewriteConsumerFiles` for `POST /rewrite-preview` and `assessConsumer` for each
- * consumer of `POST /impact`, so parsing a preview's SQL (up to a megabyte a file
- * from a consumer's repository) never holds the backend's other requests (health
- * included). Both share the pool's queue, its bounds and its 503. Each worker
- * loads this same module, which serves requests when it finds itself in one.
+ * SQL work off the event loop: a small, fixed pool of worker threads runs
+ * `rewriteConsumerFiles` for `POST /rewrite-preview`, and `assessConsumer` for
+ * each consumer of `POST /impact` and of a migration's consumer jobs, so reading
+ * a consumer's code (up to a megabyte a file, and files that defeat a rule's
+ * regular expression) never holds the backend's other requests, health
+ * included, nor its jobs' claims. A task past its time or memory ends its
+ * worker: a regular expression cannot be interrupted otherwise. The plugin keeps
+ * one pool for previews (bounded queue, 503s) and one for jobs (no queue bound,
+ * a longer time). Each worker loads this same module, which serves requests
+ * when it finds itself in one.
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -16,13 +20,17 @@ import {
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { loadSqlParser } from '../sql/sqlParser';
-import { assessConsumer, rewriteConsumerFiles } from './impact';
+import {
+  assessConsumer,
+  rewriteConsumerFiles,
+  type ConsumerAssessment,
+} from './impact';
 import type { ConsumerImpact } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
 
-/** What a worker is asked: rewrite the files (a preview), or assess them (a consumer's impact). */
+/** What a worker is asked: rewrite the files (a preview), or assess them (a consumer's impact and rewrites). */
 interface RewriteRequest {
   kind: 'rewrite' | 'assess';
   files: ChangedFile[];
@@ -30,18 +38,14 @@ interface RewriteRequest {
   mapping: ConsumerMapping;
 }
 
-type RewriteAnswer =
-  | { files: RewrittenFile[] }
-  | { impact: ConsumerImpact }
-  | { error: { name: string; message: string } };
+type Answer = { files: RewrittenFile[] } | { assessment: ConsumerAssessment };
+type RewriteAnswer = Answer | { error: { name: string; message: string } };
 
 interface Task {
   request: RewriteRequest;
   /** Names it in a refusal: `rewrite preview`, `impact preview`. */
   what: string;
-  resolve(
-    answer: { files: RewrittenFile[] } | { impact: ConsumerImpact },
-  ): void;
+  resolve(answer: Answer): void;
   reject(error: Error): void;
   /** Ends its wait in the queue (timer, abort listener). */
   stopWaiting(): void;
@@ -53,12 +57,24 @@ interface Task {
 export const DEFAULT_QUEUE_LIMIT = 16;
 /** How long a preview waits for a worker at most, by default. */
 export const DEFAULT_WAIT_MS = 30_000;
+/** How long a task runs on its worker at most, by default. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The pool is busy: answered 503 with `Retry-After: retryAfterSeconds`. */
 export class RewritesBusyError extends ServiceUnavailableError {
   // The name Backstage's error handler answers 503 for.
   override name = 'ServiceUnavailableError' as const;
   readonly retryAfterSeconds = 5;
+}
+
+/** A task ran past the pool's `timeoutMs`: its worker was ended. Answered 503. */
+export class WorkerTimeoutError extends ServiceUnavailableError {
+  override name = 'ServiceUnavailableError' as const;
+}
+
+/** A task's worker died under it: out of its memory, or crashed. */
+export class WorkerExitError extends Error {
+  override name = 'WorkerExitError';
 }
 
 /** What the worker is started for (its `workerData.role`). */
@@ -81,13 +97,15 @@ export class RewriteWorkers {
 
   constructor(
     private readonly options: {
-      /** Workers at most; each runs one rewrite at a time. */
+      /** Workers at most; each runs one task at a time. */
       size?: number;
-      /** A rewrite still running after this is stopped (its worker ends). */
+      /** A task still running after this is stopped (its worker ends). Default a minute. */
       timeoutMs?: number;
-      /** Rewrites waiting for a worker at most; more are refused. */
+      /** Old-generation heap of each worker; a task past it ends its worker. Default 512. */
+      memoryMb?: number;
+      /** Tasks waiting for a worker at most; more are refused. `Infinity`: no bound. */
       queueLimit?: number;
-      /** A rewrite still waiting for a worker after this is refused. */
+      /** A task still waiting for a worker after this is refused. `Infinity`: no bound. */
       waitMs?: number;
     } = {},
   ) {}
@@ -122,13 +140,36 @@ export class RewriteWorkers {
     mapping: ConsumerMapping,
     signal?: AbortSignal,
   ): Promise<ConsumerImpact> {
+    const { impact } = await this.assessment(
+      files,
+      target,
+      mapping,
+      signal,
+      'impact preview',
+    );
+    return impact;
+  }
+
+  /**
+   * A consumer's impact and each file's rewrite (`assessConsumer`), on a worker:
+   * rejected with WorkerTimeoutError past `timeoutMs` and WorkerExitError when
+   * the worker dies (past `memoryMb`), never holding this thread.
+   */
+  async assessment(
+    files: ChangedFile[],
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+    signal?: AbortSignal,
+    what = 'assessment',
+  ): Promise<ConsumerAssessment> {
     const answer = await this.run(
       { kind: 'assess', files, target, mapping },
-      'impact preview',
+      what,
       signal,
     );
-    if (!('impact' in answer)) throw new Error('the worker sent no impact');
-    return answer.impact;
+    if (!('assessment' in answer))
+      throw new Error('the worker sent no assessment');
+    return answer.assessment;
   }
 
   /** `request` on a worker; `what` names it in a refusal. */
@@ -136,7 +177,7 @@ export class RewriteWorkers {
     request: RewriteRequest,
     what: string,
     signal?: AbortSignal,
-  ): Promise<{ files: RewrittenFile[] } | { impact: ConsumerImpact }> {
+  ): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const { queueLimit = DEFAULT_QUEUE_LIMIT, waitMs = DEFAULT_WAIT_MS } =
         this.options;
@@ -168,18 +209,21 @@ export class RewriteWorkers {
         task.stopWaiting();
         reject(error);
       };
-      const timer = setTimeout(
-        () =>
-          leave(
-            new RewritesBusyError(
-              `the ${what} waited ${waitMs / 1000} s for one of the ${
-                this.size
-              } rewrite workers, busy with other previews; retry in a few seconds`,
-            ),
-          ),
-        waitMs,
-      );
-      timer.unref();
+      // No timer without a bound (Node would fire one past 2^31 ms at once).
+      const timer = Number.isFinite(waitMs)
+        ? setTimeout(
+            () =>
+              leave(
+                new RewritesBusyError(
+                  `the ${what} waited ${waitMs / 1000} s for one of the ${
+                    this.size
+                  } rewrite workers, busy with other previews; retry in a few seconds`,
+                ),
+              ),
+            waitMs,
+          )
+        : undefined;
+      timer?.unref();
       const onAbort = () => leave(new Error(`the ${what} was cancelled`));
       signal?.addEventListener('abort', onAbort, { once: true });
       // A declaration, so the task above can hold it before its timer and listener exist.
@@ -196,6 +240,10 @@ export class RewriteWorkers {
     const workers = this.idle.splice(0);
     this.started -= workers.length;
     await Promise.all(workers.map(w => w.terminate()));
+  }
+
+  private get memoryMb(): number {
+    return this.options.memoryMb ?? 512;
   }
 
   private get size(): number {
@@ -227,7 +275,7 @@ export class RewriteWorkers {
       },
       // Not the backend's own flags (its instrumentation, say): only the rewrite.
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: 512 },
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     });
     // Idle workers do not keep the process alive.
     worker.unref();
@@ -256,14 +304,25 @@ export class RewriteWorkers {
         );
       this.dispatch();
     };
-    const onFailure = (error: Error) => drop(error);
+    const onFailure = (error: Error & { code?: string }) =>
+      drop(
+        new WorkerExitError(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `the ${task.what} needed more than its worker's ${this.memoryMb} MB of memory`
+            : `the ${task.what} failed its worker: ${error.message}`,
+        ),
+      );
     const onExit = (code: number) =>
-      drop(new Error(`the rewrite worker exited with ${code}`));
-    const timeoutMs = this.options.timeoutMs ?? 60_000;
+      drop(
+        new WorkerExitError(
+          `the ${task.what}'s worker exited with ${code} before it answered`,
+        ),
+      );
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(
       () =>
         drop(
-          new ServiceUnavailableError(
+          new WorkerTimeoutError(
             `the ${task.what} took longer than ${timeoutMs / 1000} s`,
           ),
         ),
@@ -300,7 +359,7 @@ async function serve(): Promise<void> {
     try {
       answer =
         kind === 'assess'
-          ? { impact: assessConsumer(files, target, mapping).impact }
+          ? { assessment: assessConsumer(files, target, mapping) }
           : { files: rewriteConsumerFiles(files, target, mapping) };
     } catch (error) {
       const { name, message } = error as Error;

@@ -52,7 +52,11 @@ import {
   unregisteredRepository,
   type PullRequestRepositories,
 } from '../consumers/repositories/registeredRepository';
-import type { RewriteWorkers } from '../consumers/rewriteWorkers';
+import {
+  WorkerExitError,
+  WorkerTimeoutError,
+  type RewriteWorkers,
+} from '../consumers/rewriteWorkers';
 import type { RepositoryReader } from '../consumers/repositories/RepositoryReader';
 import {
   datasetTarget,
@@ -489,6 +493,7 @@ export class ConsumerService {
         'repository-not-registered': 0,
         unreachable: 0,
         'behind-previous-version': 0,
+        'assessment-stopped': 0,
       },
       affected: [],
     };
@@ -551,7 +556,22 @@ export class ConsumerService {
       try {
         impact = await assessInTurn((await reader.read(url)).files);
       } catch (error) {
-        // Busy workers, a preview past its time or a client gone: the request's.
+        // Its own code past the worker's time or memory: this consumer's, told
+        // as such, not the whole preview's.
+        if (
+          (error instanceof WorkerTimeoutError ||
+            error instanceof WorkerExitError) &&
+          !signal?.aborted
+        ) {
+          preview.byStatus['assessment-stopped']++;
+          preview.affected.push({
+            entityRef: consumer.entityRef,
+            status: 'assessment-stopped',
+            fields: [],
+          });
+          return;
+        }
+        // Busy workers or a client gone: the request's.
         if (error instanceof ServiceUnavailableError || signal?.aborted)
           throw error;
         preview.byStatus.unreachable++;

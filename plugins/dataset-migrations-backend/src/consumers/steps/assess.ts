@@ -3,7 +3,7 @@ import {
   isLiveMigration,
   type ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { assessConsumer } from '../impact';
+import { WorkerExitError, WorkerTimeoutError } from '../rewriteWorkers';
 import { patchConsumer } from './patch';
 import {
   assertRegisteredRepository,
@@ -66,7 +66,23 @@ export async function assessAndPatch(
       message: `could not read ${url}: ${(error as Error).message}`,
     });
   });
-  const { impact, results } = assessConsumer(snapshot.files, target, mapping);
+  const { impact, results } = await deps
+    .assess(snapshot.files, target, mapping)
+    .catch(error => {
+      // Past its time or memory (a file that defeats a rule's pattern, say): not
+      // known unaffected, so it is a person's, and nothing of it is changed.
+      if (
+        error instanceof WorkerTimeoutError ||
+        error instanceof WorkerExitError
+      )
+        throw new ConsumerFailed({
+          kind: 'assessment-stopped',
+          message: `reading ${url} for what it reads of the dataset stopped: ${
+            (error as Error).message
+          } (datasetMigrations.consumers.assessment); nothing of it was changed and contract waits for it: retry it, after raising the limit if its code is that large, or find the file that defeats the rules`,
+        });
+      throw error;
+    });
   const decided = consumer.decision?.kind;
   // The coding agent never takes an installed dbt package's file (`dbt deps`
   // replaces it), and neither it nor keeping the field keeps code that needs

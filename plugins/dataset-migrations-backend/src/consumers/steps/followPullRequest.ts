@@ -55,12 +55,14 @@ export async function followPullRequest(
   // Done once the default branch has moved off the previous version.
   const { files } = await consumers.getPatch(migration.id, entityRef);
   const snapshot = await readSnapshot();
+  // An assessment stopped past its budget throws: the follow-up comes back.
   if (
-    movedOffPrevious(
+    await movedOffPrevious(
       snapshot.files,
       { files, diff: consumer.patch },
       context.target,
       context.mapping,
+      deps.assess,
     )
   ) {
     await consumers.advance(migration.id, entityRef, ['merged'], {

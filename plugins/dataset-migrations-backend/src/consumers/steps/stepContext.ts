@@ -24,6 +24,7 @@ import type { MigrationStore } from '../../database/MigrationStore';
 import type { EngineRegistry } from '../../engines/EngineRegistry';
 import { loadSqlParser } from '../../sql/sqlParser';
 import type { CodingAgent } from '../agent/CommandCodingAgent';
+import type { ConsumerAssessment } from '../impact';
 import type {
   RepositoryReader,
   RepositorySnapshot,
@@ -49,6 +50,16 @@ export interface StepDependencies {
   readers: RepositoryReader[];
   scm: ScmProvider[];
   agent?: CodingAgent;
+  /**
+   * `assessConsumer` for the steps: the plugin's runs it on a worker thread
+   * within a time and memory budget (RewriteWorkers.assessment), rejecting
+   * with WorkerTimeoutError or WorkerExitError past them.
+   */
+  assess(
+    files: RepositorySnapshot['files'],
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+  ): Promise<ConsumerAssessment>;
   auth: AuthService;
   /** Throttles and automerge of campaign migrations' pull requests; without it, none. */
   campaigns?: {

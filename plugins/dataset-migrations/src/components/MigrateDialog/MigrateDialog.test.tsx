@@ -85,6 +85,7 @@ const impact: ImpactPreview = {
     'repository-not-registered': 0,
     unreachable: 0,
     'behind-previous-version': 0,
+    'assessment-stopped': 0,
   },
   affected: [
     {

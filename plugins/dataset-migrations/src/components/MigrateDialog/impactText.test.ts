@@ -10,6 +10,7 @@ const none: ImpactPreview['byStatus'] = {
   'repository-not-registered': 0,
   unreachable: 0,
   'behind-previous-version': 0,
+  'assessment-stopped': 0,
 };
 
 describe('describeImpact', () => {
@@ -58,6 +59,15 @@ describe('describeImpact', () => {
         affected: [],
       }),
     ).toBe('1 consumer reads this dataset: 1 with an unreachable repository.');
+    expect(
+      describeImpact({
+        consumers: 2,
+        byStatus: { ...none, 'assessment-stopped': 1, affected: 1 },
+        affected: [],
+      }),
+    ).toBe(
+      '2 consumers read this dataset: 1 affected, 1 whose code took too long to read (not known).',
+    );
     expect(
       describeImpact({
         consumers: 3,

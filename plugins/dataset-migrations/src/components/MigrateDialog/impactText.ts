@@ -23,6 +23,10 @@ const PARTS: Array<[ImpactPreviewStatus, (count: number) => string]> = [
       }`,
   ],
   ['behind-previous-version', n => `${n} still behind an earlier migration`],
+  [
+    'assessment-stopped',
+    n => `${n} whose code took too long to read (not known)`,
+  ],
   ['unaffected', n => `${n} unaffected`],
 ];
 
@@ -47,4 +51,5 @@ export const AFFECTED_STATUS_TEXT: Partial<
   'needs-decision': 'needs a decision',
   unparseable: 'SQL does not parse',
   'behind-previous-version': 'behind an earlier migration',
+  'assessment-stopped': 'its code took too long to read: not known',
 };

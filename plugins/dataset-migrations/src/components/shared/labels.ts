@@ -52,6 +52,7 @@ export const FAILURE_LABELS: Record<ConsumerFailureKind, string> = {
   'repository-unreachable': 'Repository unreachable',
   unparseable: 'SQL does not parse',
   'needs-decision': 'Needs a decision',
+  'assessment-stopped': 'Reading its code stopped',
   'patch-failed': 'No working patch',
   'verification-failed': 'Verification failed',
   'shadow-mismatch': 'Results differ',
