@@ -569,7 +569,7 @@ const TYPED_OPERATORS = new Set([
 ]);
 /** How a statement begins: a string that does may be SQL a function runs, whole or completed. */
 const STATEMENT_START =
-  /^\s*\(?\s*(select|with|insert|update|delete|merge|table|values|copy)\b/i;
+  /^\s*(?:\(\s*)?(select|with|insert|update|delete|merge|table|values|copy)\b/i;
 /**
  * What the left operand of `<<` is given to: the shift keeps its operand's type
  * and drops the bits past its width, so any wider integer reads other values

@@ -130,7 +130,7 @@ function piecesOf(code: string): Piece[] {
       if (!ends) {
         ends = new Map();
         for (const line of code.matchAll(
-          /^[ \t]*([A-Za-z_]\w*)[ \t]*[;,)]*[ \t]*$/gm,
+          /^[ \t]*([A-Za-z_]\w*)(?:[ \t]*[;,)]+)?[ \t]*$/gm,
         )) {
           const list = ends.get(line[1]) ?? [];
           list.push(line.index ?? 0);
@@ -199,7 +199,9 @@ function piecesOf(code: string): Piece[] {
       // backslashes, blanked in place.
       const body = code
         .slice(from, end)
-        .replace(/[ \t]+#.*$|\\(?=\r?\n)/gm, blank => ' '.repeat(blank.length));
+        .replace(/(?<![ \t])[ \t]+#.*$|\\(?=\r?\n)/gm, blank =>
+          ' '.repeat(blank.length),
+        );
       pieces.push({ at: from, end, body, block: true });
       PIECE.lastIndex = Math.max(end, PIECE.lastIndex);
     } else if (g.element) {

@@ -185,7 +185,7 @@ function derivedIn(
   // Django: a ForeignKey or OneToOneField reads `<name>_id`.
   if (python && modelOfDataset(d, named, target, 'django'))
     for (const m of body.matchAll(
-      /^[ \t]*(\w+)\s*(?::[^=\n]*)?=\s*(?:models\s*\.\s*)?(ForeignKey|OneToOneField)\s*\(/gm,
+      /^[ \t]*(\w+)\s*(?::[^=\n\r]*)?=\s*(?:models\s*\.\s*)?(ForeignKey|OneToOneField)\s*\(/gm,
     )) {
       const args = callArguments(body, (m.index ?? 0) + m[0].length - 1);
       if (/\bdb_column\s*=/.test(args)) continue;
@@ -277,7 +277,7 @@ function derivedIn(
   // Ecto: belongs_to reads `<name>_id`; timestamps() inserted_at, updated_at.
   if (elixir && named.includes(d.name)) {
     for (const m of body.matchAll(
-      /^[ \t]*belongs_to\s*\(?\s*:(\w+)\s*,[^\n]*(?:,[ \t]*\n[^\n]*)*/gm,
+      /^[ \t]*belongs_to\s*(?:\(\s*)?:(\w+)\s*,[^\n]*(?:,[ \t]*\n[^\n]*)*/gm,
     )) {
       if (/\b(?:foreign_key|define_field):/.test(m[0])) continue;
       add(
@@ -309,7 +309,7 @@ function derivedIn(
   // does not break it.
   if (ruby && modelOfDataset(d, named, target, 'plural')) {
     for (const m of body.matchAll(
-      /^[ \t]*belongs_to\s*\(?\s*:(\w+)([^\n]*)/gm,
+      /^[ \t]*belongs_to\s*(?:\(\s*)?:(\w+)([^\n]*)/gm,
     )) {
       if (/\bforeign_key:|:foreign_key\s*=>/.test(m[2])) continue;
       const polymorphic = /\bpolymorphic:\s*true/.test(m[2]);
@@ -374,7 +374,7 @@ function derivedIn(
           `set const ${constant} = '<new>'`,
           0,
         );
-    const soft = /^[ \t]*use\s+[^;\n]*\bSoftDeletes\b/m.exec(body);
+    const soft = /^[ \t]*use\s+(?:[^;\s][^;\n]*)?\bSoftDeletes\b/m.exec(body);
     if (soft && !/\bconst\s+DELETED_AT\b/.test(body))
       add(
         ['deleted_at'],

@@ -166,8 +166,8 @@ function historyKind(
   // Alembic: revision identifiers.
   if (
     /\.py$/i.test(name) &&
-    /^[ \t\uFEFF]*down_revision\s*(?::[^=\n]*)?=/m.test(content) &&
-    /^[ \t\uFEFF]*revision\s*(?::[^=\n]*)?=/m.test(content)
+    /^[ \t\uFEFF]*down_revision[ \t]*(?::[^=\n\r]*)?=/m.test(content) &&
+    /^[ \t\uFEFF]*revision[ \t]*(?::[^=\n\r]*)?=/m.test(content)
   )
     return 'an Alembic migration';
   // Django.
@@ -255,10 +255,10 @@ export function rollbackSql(
 
 /** Where a code migration's down part starts (Rails' and Ecto's `change` is reversed on a rollback). */
 const DOWN_START =
-  /^[ \t]*def\s+(?:self\.)?(?:down|change)\b|^[ \t]*def\s+downgrade\s*\(|\bfunction\s+(?:down|change)\s*\(|\bexports\.down\b|\bexport\s+(?:async\s+)?function\s+down\b|\bexport\s+const\s+down\b|^[ \t]*(?:(?:public|async)\s+)*down\s*(?:\(|:)|\bvoid\s+Down\s*\(|\bfunc\s+[dD]own\w*\s*\(/gm;
+  /^[ \t]*def\s+(?:self\.)?(?:down|change)\b|^[ \t]*def\s+downgrade\s*\(|\bfunction\s+(?:down|change)\s*\(|\bexports\.down\b|\bexport\s+(?:async\s+)?function\s+down\b|\bexport\s+const\s+down\b|^[ \t]*(?:(?:public|async)[ \t]+)*down\s*(?:\(|:)|\bvoid\s+Down\s*\(|\bfunc\s+[dD]own\w*\s*\(/gm;
 /** Where its up part starts, ending a down part before it. */
 const UP_START =
-  /^[ \t]*def\s+(?:self\.)?up\b|^[ \t]*def\s+upgrade\s*\(|\bfunction\s+up\s*\(|\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|^[ \t]*(?:(?:public|async)\s+)*up\s*(?:\(|:)|\bvoid\s+Up\s*\(|\bfunc\s+[uU]p\w*\s*\(/gm;
+  /^[ \t]*def\s+(?:self\.)?up\b|^[ \t]*def\s+upgrade\s*\(|\bfunction\s+up\s*\(|\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|^[ \t]*(?:(?:public|async)[ \t]+)*up\s*(?:\(|:)|\bvoid\s+Up\s*\(|\bfunc\s+[uU]p\w*\s*\(/gm;
 /** Liquibase change types it reverses by itself when a changeset has no `<rollback>`. */
 const LIQUIBASE_REVERSED =
   /<(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\b|^[ \t\uFEFF]*-\s*(?:createTable|addColumn|renameColumn|renameTable|renameView|createIndex|createView|addForeignKeyConstraint|addPrimaryKey|addUniqueConstraint|addNotNullConstraint|dropNotNullConstraint|addDefaultValue|dropDefaultValue|createSequence|addLookupTable|addAutoIncrement|modifyDataType)\s*:|"(?:createTable|addColumn|renameColumn|renameTable|createIndex|createView|addForeignKeyConstraint|addNotNullConstraint|addDefaultValue)"\s*:/m;
@@ -292,12 +292,14 @@ function rollbackPart(file: ChangedFile, what: string): string | undefined {
       ...[...content.matchAll(/^[ \t\uFEFF]*--\s*rollback\b[^\n]*/gim)].map(
         m => m[0],
       ),
-      ...[...content.matchAll(/<rollback\b[\s\S]*?(?:<\/rollback>|\/>)/g)].map(
-        m => m[0],
-      ),
       ...[
         ...content.matchAll(
-          /["']?rollback["']?\s*:[\s\S]*?(?=\n\s*-\s*changeSet\s*:|\{\s*"changeSet"|$)/g,
+          /<rollback\b(?:[^<]|<(?!rollback\b))*?(?:<\/rollback>|\/>)/g,
+        ),
+      ].map(m => m[0]),
+      ...[
+        ...content.matchAll(
+          /["']?rollback["']?\s*:[\s\S]*?(?=\n[ \t]*-\s*changeSet\s*:|\{\s*"changeSet"|$)/g,
         ),
       ].map(m => m[0]),
     );
@@ -543,7 +545,7 @@ function runsLater(
         )?.[1],
       down: [
         ...(
-          /^[ \t\uFEFF]*down_revision\s*(?::[^=\n]*)?=([^\n]*)/m.exec(
+          /^[ \t\uFEFF]*down_revision[ \t]*(?::[^=\n\r]*)?=([^\n]*)/m.exec(
             f.content,
           )?.[1] ?? ''
         ).matchAll(/['"]([^'"]+)['"]/g),

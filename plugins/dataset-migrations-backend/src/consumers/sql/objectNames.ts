@@ -151,13 +151,14 @@ function ectoDefaults(
   const table = escapeRegExp(target.table);
   const schema = escapeRegExp(target.schema);
   if (
-    !new RegExp(`\\bschema\\s*\\(?\\s*"(?:${schema}\\.)?${table}"`, 'i').test(
-      text,
-    )
+    !new RegExp(
+      `\\bschema\\s*(?:\\(\\s*)?"(?:${schema}\\.)?${table}"`,
+      'i',
+    ).test(text)
   )
     return [];
   // A schema prefix other than the dataset's is another schema's table.
-  const prefix = /@schema_prefix\s*\(?\s*[":]?(\w+)/.exec(text);
+  const prefix = /@schema_prefix\s*(?:\(\s*)?[":]?(\w+)/.exec(text);
   if (prefix && prefix[1].toLowerCase() !== target.schema.toLowerCase())
     return [];
   const found: Array<{ at: number; name: string }> = [];

@@ -41,7 +41,7 @@ export function ormClassesOf(
   // The table named inside the class's body: the class declared before it.
   for (const match of content.matchAll(
     new RegExp(
-      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table|\bsetTable)\s*(?:[:=(]\s*)?\(?\s*${t}|\btableName\s*\(\s*\)\s*\{\s*return\s+${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
+      String.raw`(?:__tablename__|db_table|table_name|tableName|@@map|\bschema|\$table|\bsetTable)\s*(?:[:=(]\s*)?(?:\(\s*)?${t}|\btableName\s*\(\s*\)\s*\{\s*return\s+${t}|\bfunc\s*\(\s*\w*\s*\*?([A-Z]\w*)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+${t}`,
       'g',
     ),
   )) {

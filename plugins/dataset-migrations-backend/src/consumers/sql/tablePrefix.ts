@@ -32,7 +32,7 @@ const SETTING =
   /(?:\b\w*table_?prefix|\bDB_PREFIX|['"]prefix['"]\s*=>)\s*(?:=>|[:=])?\s*(?:env\s*\(\s*['"]\w+['"]\s*,\s*)?["']?([A-Za-z][A-Za-z0-9_]*_)(?=["'\s,;)}]|$)/gim;
 // Drizzle's `pgTableCreator((name) => `app_${name}`)` (create-t3-app's).
 const TABLE_CREATOR =
-  /\bpgTableCreator\s*\(\s*\(?\s*\w+\s*\)?\s*=>\s*[`'"]([A-Za-z][A-Za-z0-9_]*_)\$\{/g;
+  /\bpgTableCreator\s*\(\s*(?:\(\s*)?\w+\s*(?:\)\s*)?=>\s*[`'"]([A-Za-z][A-Za-z0-9_]*_)\$\{/g;
 /** Documentation shows settings; it configures nothing. */
 const DOCUMENTATION = /\.(?:md|markdown|rst|txt|adoc|html?)$/i;
 
@@ -91,7 +91,9 @@ function createsTable(
   name: string,
 ): boolean {
   const table = escapeRegExp(name);
-  const dump = new RegExp(String.raw`\bcreate_table\s*\(?\s*["']${table}["']`);
+  const dump = new RegExp(
+    String.raw`\bcreate_table\s*(?:\(\s*)?["']${table}["']`,
+  );
   const ddl = new RegExp(
     String.raw`\bcreate\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:[\w"\x60]+\.)?["\x60]?${table}["\x60]?(?![\w$])`,
     'i',

@@ -114,7 +114,7 @@ function inferredReferences(target: DatasetTarget): string {
   const options = String.raw`(?:(?!\b(?:t|end)\b[.\s]|;)[\s\S]){0,400}?`;
   return [
     String.raw`\bforeign(?:Id|Uuid|Ulid)\s*\(\s*['"](?:${singulars})_id['"]\s*\)${LARAVEL_CONSTRAINED}`,
-    String.raw`\b(?:references|belongs_to|add_(?:reference|belongs_to)\s*\(?\s*:\w+\s*,)\s*\(?\s*(?::(?:${singulars})\b|["'](?:${singulars})["'])${options}(?:\bforeign_key:|:foreign_key\s*=>)\s*(?:true\b|\{(?![^}]*\bto_table\b))`,
+    String.raw`\b(?:references|belongs_to|add_(?:reference|belongs_to)\s*(?:\(\s*)?:\w+\s*,)\s*(?:\(\s*)?(?::(?:${singulars})\b|["'](?:${singulars})["'])${options}(?:\bforeign_key:|:foreign_key\s*=>)\s*(?:true\b|\{(?![^}]*\bto_table\b))`,
   ].join('|');
 }
 
@@ -162,7 +162,7 @@ function modelDeclarations(target: DatasetTarget, mapped: string[]): string {
   return [
     String.raw`^[ \t]*${modifiers}class\s+(?:${classes})\b[^\n{]*?(?:<|\bextends\b|\()`,
     String.raw`(?:@Entity|@Table|\[Table)\b[^\n]*\n(?:[ \t]*(?:@|\[)[^\n]*\n)*[ \t]*${modifiers}class\s+(?:${classes})\b`,
-    String.raw`\bschema\s*\(?\s*"${escapeRegExp(target.table)}"`,
+    String.raw`\bschema\s*(?:\(\s*)?"${escapeRegExp(target.table)}"`,
     String.raw`^[ \t]*class\s+${django}\s*\([^)\n]*Model\b`,
     String.raw`^[ \t]*model\s+(?:${classes}|${escapeRegExp(
       target.table,
@@ -283,7 +283,7 @@ function tableExistsTests(name: string, table: string): string {
   const quotedName = String.raw`\\?['"]${name}\\?['"]`;
   const listed = String.raw`(?:get_table_names|introspection\s*\.\s*table_names)\s*\((?![^)]*(?:\binclude_views\s*=\s*|,\s*)True)[^)]*\)`;
   return [
-    String.raw`\b(?:table_exists\?|tables\s*\.\s*include\?)\s*\(?\s*(?:${quotedName}|:${table}(?![\w$]))`,
+    String.raw`\b(?:table_exists\?|tables\s*\.\s*include\?)\s*(?:\(\s*)?(?:${quotedName}|:${table}(?![\w$]))`,
     String.raw`(?:::|->)\s*hasTable\s*\(\s*${quotedName}`,
     // `'orders' in connection.introspection.table_names()`, or in a list
     // taken from it first.
@@ -849,7 +849,7 @@ function libraryWrites(
     String.raw`(?:\b(?:knex|db|database|pg|sql|trx|tx|qb|k|conn|connection|builder|query)\s*(?:<[^<>]*>)?\s*|(?:\.|->|::)\s*(?:[Tt]able|from|into))\(\s*${quotedName}\s*\)${chain}${write}`,
     String.raw`\.\s*insert\s*\(${argument}\)\s*\.\s*into\s*\(\s*${quotedName}`,
     String.raw`\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto|bulkInsert|bulkUpdate|bulkDelete)\s*\(\s*(?:(?:DSL\s*\.\s*)?table\s*\(\s*)?${quotedName}`,
-    String.raw`\bRepo\s*\.\s*(?:insert_all!?|update_all|delete_all)\s*\(\s*(?:from\s*\(?\s*\w+\s+in\s+)?${quotedName}`,
+    String.raw`\bRepo\s*\.\s*(?:insert_all!?|update_all|delete_all)\s*\(\s*(?:from\s*(?:\(\s*)?\w+\s+in\s+)?${quotedName}`,
     String.raw`\.\s*(?:to_sql|write_database)\s*\(\s*(?:(?:name|table_name)\s*=\s*)?${quotedName}|\.\s*(?:to_sql|write_database)\s*\(${argument}\b(?:name|table_name)\s*=\s*${quotedName}`,
     String.raw`\binsert_rows\s*\(\s*(?:table\s*=\s*)?${quotedName}`,
     String.raw`\.\s*write\b${SPARK_CHAIN}(?:\.\s*jdbc\s*\(${argument}${quotedName}|\bdbtable['"]?\s*[,=:]\s*${quotedName})`,
@@ -862,7 +862,7 @@ function libraryWrites(
       names,
     )})\s*\)|(?:\w+\s*\.\s*)?[Tt]able\s*\(\s*${quotedName})|(?<![\w$.])(?:${any(
       names,
-    )})\s*(?:\(\s*\))?\s*\.\s*(?:insert|update|delete|del)\s*\(`,
+    )})\s*(?:\(\s*\)\s*)?\.\s*(?:insert|update|delete|del)\s*\(`,
   ].join('|');
 }
 
@@ -964,7 +964,7 @@ function patterns(
         [
           `${STATEMENT_START}alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?${name}`,
           `${STATEMENT_START}create\\s+(?:unique\\s+)?index\\b[^;'"]{0,200}?\\bon\\s+(?:only\\s+)?${name}`,
-          `\\breferences\\s+${name}\\s*(?:\\(|,|\\)|;|$|\\s+(?:on|match|not|deferrable|initially)\\b)`,
+          `\\breferences\\s+${name}\\s*(?:\\(|,|\\)|;|$|(?<=\\s)(?:on|match|not|deferrable|initially)\\b)`,
           `${STATEMENT_START}(?:cluster|reindex\\s+table)\\s+${name}`,
           `\\bcreate\\s+(?:or\\s+replace\\s+)?(?:constraint\\s+)?trigger\\b[^;]{0,200}?\\b(?:before|after)\\b[^;]{0,200}?\\bon\\s+${name}`,
           // What else PostgreSQL takes only on a table ("is not a table").
@@ -996,7 +996,7 @@ function patterns(
           `\\bdbtable['"]?\\s*[,=:]\\s*${quotedName}${SPARK_CHAIN}(?:${OVERWRITE}|\\.\\s*save\\s*\\([^)]*\\bmode\\s*=\\s*['"]overwrite['"])`,
           // PySpark's `df.write.jdbc(url, "orders", mode="overwrite")`, or
           // its mode the third argument.
-          `\\bjdbc\\s*\\(\\s*(?:[^,()]*,\\s*)?(?:table\\s*=\\s*)?${quotedName}[^()]*?(?:,\\s*|\\bmode\\s*=\\s*)['"]overwrite['"]`,
+          `\\bjdbc\\s*\\(\\s*(?:(?:[^,()\\s][^,()]*)?,\\s*)?(?:table\\s*=\\s*)?${quotedName}[^()]*?(?:,\\s*|\\bmode\\s*=\\s*)['"]overwrite['"]`,
           `\\breferences\\s*:\\s*\\{\\s*model\\s*:\\s*${quotedName}`,
           // Ecto: `alter table(:orders)`, `create index(:orders, …)`,
           // `references(:orders)`, not another prefix's (round 34c).
@@ -1208,7 +1208,7 @@ function configValues(text: string, key: string): string[] {
         'g',
       ),
     ),
-  ].map(m => m[1].trim().replace(/[,\s]+$/, ''));
+  ].map(m => m[1].trim().replace(/(?<![,\s])[,\s]+$/, ''));
 }
 
 /** A config key's comma-separated lists of values, each trimmed, none empty. */
@@ -1394,7 +1394,9 @@ function sqlalchemyReflection(
       text,
     );
   const headers = [
-    ...text.matchAll(/^([ \t]*)class\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:/gm),
+    ...text.matchAll(
+      /^([ \t]*)class\s+([A-Za-z_]\w*)\s*\(([^)]{0,2000})\)\s*:/gm,
+    ),
   ];
   // DeferredReflection, or a class of the file deriving from it (`class
   // Reflected(DeferredReflection): __abstract__ = True`).
@@ -1728,7 +1730,7 @@ export function templatedTableStatementsIn(
   if (bindings.keys.size === 0 && bindings.names.size === 0) return undefined;
   const dir = file.path.slice(0, file.path.lastIndexOf('/') + 1);
   for (const operator of code.matchAll(
-    /\bsql\s*=\s*(\[[^\]]*\]|\(?\s*["'][^"'\n]+["'])/g,
+    /\bsql\s*=\s*(\[[^\]]*\]|(?:\(\s*)?["'][^"'\n]+["'])/g,
   ))
     for (const named of operator[1].matchAll(/["']([^"'\n]+\.sql)["']/g)) {
       const wanted = named[1].replace(/^\.?\//, '');
@@ -1874,7 +1876,9 @@ function migratedElsewhere(
     return insertsBothNames(code, ruby, target, mapping);
   }
   if (/\.prisma$/i.test(file.path)) {
-    for (const model of code.matchAll(/\bmodel\s+(\w+)\s*\{([^}]*)\}/g)) {
+    for (const model of code.matchAll(
+      /\bmodel\s+(\w+)\s*\{((?:(?!\bmodel\s+\w+\s*\{)[^}])*)\}/g,
+    )) {
       const map = /@@map\s*\(\s*(?:name\s*:\s*)?["']([^"']+)["']/.exec(
         model[2],
       );
@@ -2048,7 +2052,7 @@ function insertsBothNames(
   );
   if (renamed.length === 0) return undefined;
   const defaults = ruby
-    .map(text => /\bload_defaults\s*\(?\s*["']?(\d+)(?:\.\d+)?/.exec(text))
+    .map(text => /\bload_defaults\s*(?:\(\s*)?["']?(\d+)(?:\.\d+)?/.exec(text))
     .find(m => m);
   const says = (pattern: RegExp) => ruby.some(text => pattern.test(text));
   let allColumns: string | undefined;

@@ -77,7 +77,7 @@ export function wholeRowsRead(
       [
         DATAFRAME,
         new RegExp(
-          `(?<![@:]|\\bknex\\s*\\.\\s*)\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:[^,()'"\`]*,\\s*){0,2}(?:(?:table_name|table)\\s*=\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
+          `(?<![@:]|\\bknex\\s*\\.\\s*)\\b(?:table|read_sql|read_sql_table|read_table|jdbc|dbReadTable|tbl)\\s*\\(\\s*(?:(?:[^,()'"\`\\s][^,()'"\`]*)?,\\s*){0,2}(?:(?:table_name|table)\\s*=\\s*)?['"\`]\\s*${table}\\s*['"\`]`,
           'gi',
         ),
       ],
@@ -151,7 +151,7 @@ export function wholeRowsRead(
     if (/^[ \t\uFEFF]*snapshots\s*:/m.test(content))
       patterns.push([
         'a dbt snapshot of every field',
-        /^[ \t\uFEFF]*(?:-[ \t]*)?relation\s*:\s*["']?\s*(?:source|ref)\s*\(/gm,
+        /^[ \t\uFEFF]*(?:-[ \t]*)?relation\s*:\s*(?:["']\s*)?(?:source|ref)\s*\(/gm,
       ]);
   if (starChanges(mapping) && /^[ \t\uFEFF]*unit_tests\s*:/m.test(content))
     patterns.push([
@@ -683,11 +683,11 @@ export function libraryWholeRows(
 
   // R: DBI's Id() and dbplyr's in_schema() or I() naming the table.
   for (const match of content.matchAll(
-    /\b(?:tbl|dbReadTable|dbWriteTable|dbAppendTable|dbCreateTable)\s*\(\s*[^,()]*,\s*(?:\w+::)?(in_schema|in_catalog|Id|I)\s*\(([^()]*)\)/g,
+    /\b(?:tbl|dbReadTable|dbWriteTable|dbAppendTable|dbCreateTable)\s*\([^,()]*,\s*(?:\w+::)?(in_schema|in_catalog|Id|I)\s*\(([^()]*)\)/g,
   )) {
     const [, call, args] = match;
     const strings = [
-      ...args.matchAll(/(?:(\w+)\s*=\s*)?['"]([^'"]*)['"]/g),
+      ...args.matchAll(/(?:\b(\w+)\s*=\s*)?['"]([^'"]*)['"]/g),
     ].map(a => ({ key: a[1], value: a[2] }));
     let schema: string | undefined;
     let name: string | undefined;
