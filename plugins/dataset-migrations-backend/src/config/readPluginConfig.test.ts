@@ -124,6 +124,16 @@ describe('readPluginConfig', () => {
     expect(() =>
       read({ consumers: { assessment: { timeout: 'forever' } } }),
     ).toThrow(/datasetMigrations\.consumers\.assessment\.timeout/);
+    // Node would fire a longer timer at once, stopping every assessment.
+    expect(() =>
+      read({ consumers: { assessment: { timeout: { days: 30 } } } }),
+    ).toThrow(
+      /datasetMigrations\.consumers\.assessment\.timeout must be at most 24 days/,
+    );
+    expect(
+      read({ consumers: { assessment: { timeout: { days: 24 } } } }).consumers
+        .assessment.timeoutMs,
+    ).toBe(24 * 86_400_000);
     expect(() => read({ consumers: { rewritePreview: { queue: 0 } } })).toThrow(
       /datasetMigrations\.consumers\.rewritePreview\.queue must be an integer of at least 1, got 0/,
     );

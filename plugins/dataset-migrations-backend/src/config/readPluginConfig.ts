@@ -150,7 +150,7 @@ export function readPluginConfig(config: Config): PluginConfig {
         ),
       },
       assessment: {
-        timeoutMs: positiveDuration(
+        timeoutMs: timerDuration(
           config,
           'consumers.assessment.timeout',
           300_000,
@@ -171,12 +171,12 @@ export function readPluginConfig(config: Config): PluginConfig {
           // 0 would refuse every preview: the pool counts one waiting before a worker takes it.
           1,
         ),
-        waitMs: positiveDuration(
+        waitMs: timerDuration(
           config,
           'consumers.rewritePreview.wait',
           DEFAULT_WAIT_MS,
         ),
-        timeoutMs: positiveDuration(
+        timeoutMs: timerDuration(
           config,
           'consumers.rewritePreview.timeout',
           DEFAULT_TIMEOUT_MS,
@@ -281,6 +281,21 @@ function positiveDuration(
     defaultMs,
     'positive',
   );
+}
+
+/** The longest delay a Node timer keeps: past it, one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A positive duration a timer waits, so at most MAX_TIMER_MS. */
+function timerDuration(config: Config, key: string, defaultMs: number): number {
+  const ms = positiveDuration(config, key, defaultMs);
+  if (ms > MAX_TIMER_MS)
+    throw invalid(
+      key,
+      'must be at most 24 days (the longest a Node timer waits)',
+      `${ms} ms`,
+    );
+  return ms;
 }
 
 function positiveInteger(config: Config, key: string, fallback: number) {

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { consumerMapping } from './sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
 import { assessConsumer } from './impact';
@@ -5,7 +6,9 @@ import {
   RewriteWorkers,
   RewritesBusyError,
   WorkerExitError,
+  WorkerMemoryError,
   WorkerTimeoutError,
+  pastWorkerBudget,
 } from './rewriteWorkers';
 
 /** The rewrite-preview pool: a burst waits in a bounded queue, for a bounded time. */
@@ -115,7 +118,7 @@ describe('RewriteWorkers', () => {
       content: `select title from events where id > ${i};\n`.repeat(100_000),
     }));
     const stopped = workers.assessment(big, target, mapping);
-    await expect(stopped).rejects.toThrow(WorkerExitError);
+    await expect(stopped).rejects.toThrow(WorkerMemoryError);
     await expect(stopped).rejects.toThrow(
       "needed more than its worker's 8 MB of memory",
     );
@@ -135,5 +138,41 @@ describe('RewriteWorkers', () => {
     expect(second.results[0].content).toBe(
       'select headline AS title from events',
     );
+  });
+
+  it('ends running and waiting tasks when it closes, as interruptions, not as over budget, and starts none after', async () => {
+    workers = new RewriteWorkers({
+      size: 1,
+      queueLimit: Infinity,
+      waitMs: Infinity,
+    });
+    // Their outcomes are taken at once: close() rejects them before any await.
+    const running = workers.assessment(long, target, mapping).catch(e => e);
+    const waiting = workers.assessment(short, target, mapping).catch(e => e);
+    await workers.close();
+    const [ran, waited] = await Promise.all([running, waiting]);
+    expect(ran).toBeInstanceOf(WorkerExitError);
+    expect(ran.message).toBe('the backend is shutting down');
+    expect(waited).toBeInstanceOf(WorkerExitError);
+    expect(waited.message).toBe(
+      'the assessment was not started: the backend is shutting down',
+    );
+    expect(pastWorkerBudget(ran)).toBe(false);
+    await expect(workers.assessment(short, target, mapping)).rejects.toThrow(
+      WorkerExitError,
+    );
+  });
+
+  it('drops an idle worker that died, and runs the next task on a new one', async () => {
+    workers = new RewriteWorkers({ size: 1 });
+    await workers.assessment(short, target, mapping);
+    // The pool's only worker, idle, ends between tasks.
+    const [idle] = (workers as unknown as { idle: Worker[] }).idle;
+    const exited = new Promise(resolve => idle.once('exit', resolve));
+    await idle.terminate();
+    await exited;
+    // Posted to the dead one, this would never be answered.
+    const { results } = await workers.assessment(short, target, mapping);
+    expect(results[0].content).toBe('select headline AS title from events');
   });
 });

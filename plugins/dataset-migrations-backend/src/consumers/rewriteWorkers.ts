@@ -30,15 +30,22 @@ import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
 
-/** What a worker is asked: rewrite the files (a preview), or assess them (a consumer's impact and rewrites). */
+/**
+ * What a worker is asked: rewrite the files (a preview), assess them (a
+ * consumer's impact and each file's rewrite), or only their impact (a
+ * preview's, without sending every rewritten file back).
+ */
 interface RewriteRequest {
-  kind: 'rewrite' | 'assess';
+  kind: 'rewrite' | 'assess' | 'impact';
   files: ChangedFile[];
   target: DatasetTarget;
   mapping: ConsumerMapping;
 }
 
-type Answer = { files: RewrittenFile[] } | { assessment: ConsumerAssessment };
+type Answer =
+  | { files: RewrittenFile[] }
+  | { assessment: ConsumerAssessment }
+  | { impact: ConsumerImpact };
 type RewriteAnswer = Answer | { error: { name: string; message: string } };
 
 interface Task {
@@ -72,10 +79,30 @@ export class WorkerTimeoutError extends ServiceUnavailableError {
   override name = 'ServiceUnavailableError' as const;
 }
 
-/** A task's worker died under it: out of its memory, or crashed. */
+/** A task needed more heap than the pool's `memoryMb`: its worker died of it. */
+export class WorkerMemoryError extends Error {
+  override name = 'WorkerMemoryError';
+}
+
+/**
+ * A task's worker ended for a reason not the task's: it crashed or failed to
+ * start, or the pool closed (the backend shutting down). Worth a retry.
+ */
 export class WorkerExitError extends Error {
   override name = 'WorkerExitError';
 }
+
+/** Whether `error` says the task itself was too much for its worker's time or memory. */
+export function pastWorkerBudget(
+  error: unknown,
+): error is WorkerTimeoutError | WorkerMemoryError {
+  return (
+    error instanceof WorkerTimeoutError || error instanceof WorkerMemoryError
+  );
+}
+
+/** Why tasks end when the pool closes. */
+const CLOSED = 'the backend is shutting down';
 
 /** What the worker is started for (its `workerData.role`). */
 const ROLE = 'dataset-migrations rewrite preview';
@@ -94,12 +121,18 @@ export class RewriteWorkers {
   private readonly idle: Worker[] = [];
   private readonly queue: Task[] = [];
   private started = 0;
+  /** Each running task's worker, with what ends the task (closing the pool does). */
+  private readonly running = new Map<Worker, (error: Error) => void>();
+  private closed = false;
 
   constructor(
     private readonly options: {
       /** Workers at most; each runs one task at a time. */
       size?: number;
-      /** A task still running after this is stopped (its worker ends). Default a minute. */
+      /**
+       * A task still running after this is stopped (its worker ends). Default a
+       * minute; at most 2^31 − 1 ms (Node fires a longer timer at once).
+       */
       timeoutMs?: number;
       /** Old-generation heap of each worker; a task past it ends its worker. Default 512. */
       memoryMb?: number;
@@ -140,20 +173,20 @@ export class RewriteWorkers {
     mapping: ConsumerMapping,
     signal?: AbortSignal,
   ): Promise<ConsumerImpact> {
-    const { impact } = await this.assessment(
-      files,
-      target,
-      mapping,
-      signal,
+    const answer = await this.run(
+      { kind: 'impact', files, target, mapping },
       'impact preview',
+      signal,
     );
-    return impact;
+    if (!('impact' in answer)) throw new Error('the worker sent no impact');
+    return answer.impact;
   }
 
   /**
    * A consumer's impact and each file's rewrite (`assessConsumer`), on a worker:
-   * rejected with WorkerTimeoutError past `timeoutMs` and WorkerExitError when
-   * the worker dies (past `memoryMb`), never holding this thread.
+   * rejected with WorkerTimeoutError past `timeoutMs`, WorkerMemoryError past
+   * `memoryMb`, and WorkerExitError when the worker ends otherwise, never
+   * holding this thread.
    */
   async assessment(
     files: ChangedFile[],
@@ -183,6 +216,10 @@ export class RewriteWorkers {
         this.options;
       if (signal?.aborted) {
         reject(new Error(`the ${what} was cancelled`));
+        return;
+      }
+      if (this.closed) {
+        reject(new WorkerExitError(`the ${what} was not started: ${CLOSED}`));
         return;
       }
       // Only rewrites no worker is free for wait.
@@ -236,7 +273,20 @@ export class RewriteWorkers {
     });
   }
 
+  /**
+   * Ends every worker: tasks waiting or running are rejected with
+   * WorkerExitError (a retry elsewhere goes on), and none starts after.
+   */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) {
+      task.stopWaiting();
+      task.reject(
+        new WorkerExitError(`the ${task.what} was not started: ${CLOSED}`),
+      );
+    }
+    for (const end of [...this.running.values()])
+      end(new WorkerExitError(CLOSED));
     const workers = this.idle.splice(0);
     this.started -= workers.length;
     await Promise.all(workers.map(w => w.terminate()));
@@ -251,7 +301,7 @@ export class RewriteWorkers {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.closed) {
       let worker = this.idle.pop();
       if (!worker) {
         if (this.started >= this.size) return;
@@ -262,7 +312,6 @@ export class RewriteWorkers {
   }
 
   private start(): Worker {
-    this.started++;
     const module = __filename;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -277,8 +326,18 @@ export class RewriteWorkers {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     });
+    this.started++;
     // Idle workers do not keep the process alive.
     worker.unref();
+    // Whatever befalls a worker between tasks: no unhandled 'error' (it would
+    // end the backend), and one that died leaves the idle ones.
+    worker.on('error', () => {});
+    worker.on('exit', () => {
+      const at = this.idle.indexOf(worker);
+      if (at < 0) return; // a running task's handlers count it
+      this.idle.splice(at, 1);
+      this.started--;
+    });
     return worker;
   }
 
@@ -287,6 +346,7 @@ export class RewriteWorkers {
     // A worker that failed or ran too long is ended and replaced on demand.
     const drop = (error: Error) => {
       settle();
+      this.running.delete(worker);
       this.started--;
       void worker.terminate();
       task.reject(error);
@@ -294,6 +354,7 @@ export class RewriteWorkers {
     };
     const onMessage = (answer: RewriteAnswer) => {
       settle();
+      this.running.delete(worker);
       this.idle.push(worker);
       if (!('error' in answer)) task.resolve(answer);
       else
@@ -306,11 +367,13 @@ export class RewriteWorkers {
     };
     const onFailure = (error: Error & { code?: string }) =>
       drop(
-        new WorkerExitError(
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `the ${task.what} needed more than its worker's ${this.memoryMb} MB of memory`
-            : `the ${task.what} failed its worker: ${error.message}`,
-        ),
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new WorkerMemoryError(
+              `the ${task.what} needed more than its worker's ${this.memoryMb} MB of memory`,
+            )
+          : new WorkerExitError(
+              `the ${task.what} failed its worker: ${error.message}`,
+            ),
       );
     const onExit = (code: number) =>
       drop(
@@ -343,11 +406,25 @@ export class RewriteWorkers {
       return;
     }
     task.signal?.addEventListener('abort', onAbort, { once: true });
+    this.running.set(worker, drop);
     worker.on('message', onMessage);
     worker.on('error', onFailure);
     worker.on('exit', onExit);
     worker.postMessage(task.request);
   }
+}
+
+/** What a worker answers a request of `kind`. */
+function answerTo(
+  kind: RewriteRequest['kind'],
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+): Answer {
+  if (kind === 'rewrite')
+    return { files: rewriteConsumerFiles(files, target, mapping) };
+  const assessment = assessConsumer(files, target, mapping);
+  return kind === 'impact' ? { impact: assessment.impact } : { assessment };
 }
 
 /** In a worker of the pool: rewrites each request it is sent, one at a time. */
@@ -357,10 +434,7 @@ async function serve(): Promise<void> {
     const { kind, files, target, mapping } = request;
     let answer: RewriteAnswer;
     try {
-      answer =
-        kind === 'assess'
-          ? { assessment: assessConsumer(files, target, mapping) }
-          : { files: rewriteConsumerFiles(files, target, mapping) };
+      answer = answerTo(kind, files, target, mapping);
     } catch (error) {
       const { name, message } = error as Error;
       answer = { error: { name, message } };

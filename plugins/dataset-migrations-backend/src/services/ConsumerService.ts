@@ -53,8 +53,7 @@ import {
   type PullRequestRepositories,
 } from '../consumers/repositories/registeredRepository';
 import {
-  WorkerExitError,
-  WorkerTimeoutError,
+  pastWorkerBudget,
   type RewriteWorkers,
 } from '../consumers/rewriteWorkers';
 import type { RepositoryReader } from '../consumers/repositories/RepositoryReader';
@@ -558,11 +557,7 @@ export class ConsumerService {
       } catch (error) {
         // Its own code past the worker's time or memory: this consumer's, told
         // as such, not the whole preview's.
-        if (
-          (error instanceof WorkerTimeoutError ||
-            error instanceof WorkerExitError) &&
-          !signal?.aborted
-        ) {
+        if (pastWorkerBudget(error) && !signal?.aborted) {
           preview.byStatus['assessment-stopped']++;
           preview.affected.push({
             entityRef: consumer.entityRef,

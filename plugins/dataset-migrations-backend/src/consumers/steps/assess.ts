@@ -3,7 +3,8 @@ import {
   isLiveMigration,
   type ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { WorkerExitError, WorkerTimeoutError } from '../rewriteWorkers';
+import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
+import { WorkerExitError, pastWorkerBudget } from '../rewriteWorkers';
 import { patchConsumer } from './patch';
 import {
   assertRegisteredRepository,
@@ -71,16 +72,15 @@ export async function assessAndPatch(
     .catch(error => {
       // Past its time or memory (a file that defeats a rule's pattern, say): not
       // known unaffected, so it is a person's, and nothing of it is changed.
-      if (
-        error instanceof WorkerTimeoutError ||
-        error instanceof WorkerExitError
-      )
+      if (pastWorkerBudget(error))
         throw new ConsumerFailed({
           kind: 'assessment-stopped',
-          message: `reading ${url} for what it reads of the dataset stopped: ${
-            (error as Error).message
-          } (datasetMigrations.consumers.assessment); nothing of it was changed and contract waits for it: retry it, after raising the limit if its code is that large, or find the file that defeats the rules`,
+          message: `reading ${url} for what it reads of the dataset stopped: ${error.message} (datasetMigrations.consumers.assessment); nothing of it was changed and contract waits for it: retry it, after raising the limit if its code is that large, or find the file that defeats the rules`,
         });
+      // Its worker crashed or the backend is stopping: not this consumer's doing,
+      // so the job is retried (and only its last attempt records a failure).
+      if (error instanceof WorkerExitError)
+        throw new MigrationInterruptedError(error.message);
       throw error;
     });
   const decided = consumer.decision?.kind;

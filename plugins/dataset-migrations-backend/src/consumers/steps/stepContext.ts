@@ -53,7 +53,8 @@ export interface StepDependencies {
   /**
    * `assessConsumer` for the steps: the plugin's runs it on a worker thread
    * within a time and memory budget (RewriteWorkers.assessment), rejecting
-   * with WorkerTimeoutError or WorkerExitError past them.
+   * with WorkerTimeoutError or WorkerMemoryError past them, WorkerExitError
+   * when its worker ends otherwise.
    */
   assess(
     files: RepositorySnapshot['files'],

@@ -66,7 +66,7 @@ describe('describeImpact', () => {
         affected: [],
       }),
     ).toBe(
-      '2 consumers read this dataset: 1 affected, 1 whose code took too long to read (not known).',
+      '2 consumers read this dataset: 1 affected, 1 whose code could not be read within its limits (not known).',
     );
     expect(
       describeImpact({

@@ -25,7 +25,7 @@ const PARTS: Array<[ImpactPreviewStatus, (count: number) => string]> = [
   ['behind-previous-version', n => `${n} still behind an earlier migration`],
   [
     'assessment-stopped',
-    n => `${n} whose code took too long to read (not known)`,
+    n => `${n} whose code could not be read within its limits (not known)`,
   ],
   ['unaffected', n => `${n} unaffected`],
 ];
@@ -51,5 +51,6 @@ export const AFFECTED_STATUS_TEXT: Partial<
   'needs-decision': 'needs a decision',
   unparseable: 'SQL does not parse',
   'behind-previous-version': 'behind an earlier migration',
-  'assessment-stopped': 'its code took too long to read: not known',
+  'assessment-stopped':
+    'its code could not be read within its limits: not known',
 };
