@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   coreServices,
   createBackendPlugin,
@@ -238,9 +239,16 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           consumerSettings.agent &&
           new CommandCodingAgent(consumerSettings.agent);
         // Consumer jobs read code on worker threads, within a time and memory budget.
-        const assessments = RewriteWorkers.forJobs({
-          concurrency: worker.concurrency,
-          ...consumerSettings.assessment,
+        const assessments = new RewriteWorkers({
+          size: Math.max(
+            1,
+            Math.min(worker.concurrency, availableParallelism()),
+          ),
+          timeoutMs: consumerSettings.assessment.timeoutMs,
+          memoryMb: consumerSettings.assessment.memoryMb,
+          // A job waits its turn; the budget starts when a worker takes it.
+          queueLimit: Infinity,
+          waitMs: Infinity,
         });
         const pipeline = new ConsumerPipeline({
           consumers,
@@ -250,7 +258,8 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           readers,
           scm,
           agent,
-          assess: (...args) => assessments.assessment(...args),
+          assess: (files, target, mapping) =>
+            assessments.assessment(files, target, mapping),
           auth,
           enqueueConsumer,
           resumeIfDecided,

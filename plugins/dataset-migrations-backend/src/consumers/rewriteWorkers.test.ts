@@ -175,11 +175,4 @@ describe('RewriteWorkers', () => {
     const { results } = await workers.assessment(short, target, mapping);
     expect(results[0].content).toBe('select headline AS title from events');
   });
-
-  it("counts a task's time from when its worker is ready, not the worker's start", async () => {
-    // A fresh worker loads the parser (about a second here) before it answers.
-    workers = new RewriteWorkers({ size: 1, timeoutMs: 500 });
-    const { results } = await workers.assessment(short, target, mapping);
-    expect(results[0].content).toBe('select headline AS title from events');
-  });
 });

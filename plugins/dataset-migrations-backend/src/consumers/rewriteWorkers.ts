@@ -47,8 +47,6 @@ type Answer =
   | { assessment: ConsumerAssessment }
   | { impact: ConsumerImpact };
 type RewriteAnswer = Answer | { error: { name: string; message: string } };
-/** What a worker says once it has loaded the parser and takes requests. */
-type WorkerMessage = RewriteAnswer | { ready: true };
 
 interface Task {
   request: RewriteRequest;
@@ -126,17 +124,14 @@ export class RewriteWorkers {
   /** Each running task's worker, with what ends the task (closing the pool does). */
   private readonly running = new Map<Worker, (error: Error) => void>();
   private closed = false;
-  /** Workers that have said they are ready: a task's time starts there. */
-  private readonly ready = new WeakSet<Worker>();
 
   constructor(
     private readonly options: {
       /** Workers at most; each runs one task at a time. */
       size?: number;
       /**
-       * A task still running after this is stopped (its worker ends), counted
-       * from when its worker is ready (a new worker's start is not the task's).
-       * Default a minute; at most 2^31 − 1 ms (Node fires a longer timer at once).
+       * A task still running after this is stopped (its worker ends). Default a
+       * minute; at most 2^31 − 1 ms (Node fires a longer timer at once).
        */
       timeoutMs?: number;
       /** Old-generation heap of each worker; a task past it ends its worker. Default 512. */
@@ -197,10 +192,13 @@ export class RewriteWorkers {
     files: ChangedFile[],
     target: DatasetTarget,
     mapping: ConsumerMapping,
+    signal?: AbortSignal,
+    what = 'assessment',
   ): Promise<ConsumerAssessment> {
     const answer = await this.run(
       { kind: 'assess', files, target, mapping },
-      'assessment',
+      what,
+      signal,
     );
     if (!('assessment' in answer))
       throw new Error('the worker sent no assessment');
@@ -276,25 +274,6 @@ export class RewriteWorkers {
   }
 
   /**
-   * The consumer jobs' pool: as many workers as jobs run at once, at most the
-   * cores; a job waits its turn without bound, and its budget starts when a
-   * ready worker takes it.
-   */
-  static forJobs(options: {
-    concurrency: number;
-    timeoutMs: number;
-    memoryMb: number;
-  }): RewriteWorkers {
-    return new RewriteWorkers({
-      size: Math.max(1, Math.min(options.concurrency, availableParallelism())),
-      timeoutMs: options.timeoutMs,
-      memoryMb: options.memoryMb,
-      queueLimit: Infinity,
-      waitMs: Infinity,
-    });
-  }
-
-  /**
    * Ends every worker: tasks waiting or running are rejected with
    * WorkerExitError (a retry elsewhere goes on), and none starts after.
    */
@@ -353,9 +332,6 @@ export class RewriteWorkers {
     // Whatever befalls a worker between tasks: no unhandled 'error' (it would
     // end the backend), and one that died leaves the idle ones.
     worker.on('error', () => {});
-    worker.on('message', (message: WorkerMessage) => {
-      if ('ready' in message) this.ready.add(worker);
-    });
     worker.on('exit', () => {
       const at = this.idle.indexOf(worker);
       if (at < 0) return; // a running task's handlers count it
@@ -376,24 +352,7 @@ export class RewriteWorkers {
       task.reject(error);
       this.dispatch();
     };
-    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const startClock = () => {
-      timer = setTimeout(
-        () =>
-          drop(
-            new WorkerTimeoutError(
-              `the ${task.what} took longer than ${timeoutMs / 1000} s`,
-            ),
-          ),
-        timeoutMs,
-      );
-    };
-    const onMessage = (answer: WorkerMessage) => {
-      if ('ready' in answer) {
-        startClock();
-        return;
-      }
+    const onMessage = (answer: RewriteAnswer) => {
       settle();
       this.running.delete(worker);
       this.idle.push(worker);
@@ -422,6 +381,16 @@ export class RewriteWorkers {
           `the ${task.what}'s worker exited with ${code} before it answered`,
         ),
       );
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(
+      () =>
+        drop(
+          new WorkerTimeoutError(
+            `the ${task.what} took longer than ${timeoutMs / 1000} s`,
+          ),
+        ),
+      timeoutMs,
+    );
     // A rewrite cannot be interrupted inside its worker: the worker is ended.
     const onAbort = () => drop(new Error(`the ${task.what} was cancelled`));
     // A declaration, so the handlers above can call it; it removes them all.
@@ -438,7 +407,6 @@ export class RewriteWorkers {
     }
     task.signal?.addEventListener('abort', onAbort, { once: true });
     this.running.set(worker, drop);
-    if (this.ready.has(worker)) startClock();
     worker.on('message', onMessage);
     worker.on('error', onFailure);
     worker.on('exit', onExit);
@@ -462,9 +430,6 @@ function answerTo(
 /** In a worker of the pool: rewrites each request it is sent, one at a time. */
 async function serve(): Promise<void> {
   await loadSqlParser();
-  // Before any answer (a port keeps its order); requests sent meanwhile wait
-  // in the port until the listener below is on.
-  parentPort!.postMessage({ ready: true });
   parentPort!.on('message', (request: RewriteRequest) => {
     const { kind, files, target, mapping } = request;
     let answer: RewriteAnswer;
