@@ -3,7 +3,6 @@
  * holds only the bench's entities, and the plugin's real job path (store,
  * graphile-worker queue, runner, service) on that server.
  */
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
@@ -273,12 +272,10 @@ export function benchConsumerPipeline(options: {
   const consumers = new ConsumerStore(pluginDb);
   const reader = new LocalGitRepositoryReader(new LocalRepositoryRoots([root]));
   // As the plugin reads consumers' code: on worker threads, with its defaults.
-  const assessments = new RewriteWorkers({
-    size: Math.min(4, availableParallelism()),
+  const assessments = RewriteWorkers.forJobs({
+    concurrency: 4,
     timeoutMs: 300_000,
     memoryMb: 2048,
-    queueLimit: Infinity,
-    waitMs: Infinity,
   });
   const pipeline = new ConsumerPipeline({
     consumers,
@@ -287,8 +284,7 @@ export function benchConsumerPipeline(options: {
     engines,
     readers: [reader],
     scm: [new LocalGitScmProvider(new LocalRepositoryRoots([root]))],
-    assess: (files, target, mapping) =>
-      assessments.assessment(files, target, mapping),
+    assess: (...args) => assessments.assessment(...args),
     auth: benchAuth,
     enqueueConsumer: (id, ref) => jobPath.queue.enqueueConsumer(id, ref),
     announcer: options.announcer,

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import {
   coreServices,
   createBackendPlugin,
@@ -239,16 +238,9 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           consumerSettings.agent &&
           new CommandCodingAgent(consumerSettings.agent);
         // Consumer jobs read code on worker threads, within a time and memory budget.
-        const assessments = new RewriteWorkers({
-          size: Math.max(
-            1,
-            Math.min(worker.concurrency, availableParallelism()),
-          ),
-          timeoutMs: consumerSettings.assessment.timeoutMs,
-          memoryMb: consumerSettings.assessment.memoryMb,
-          // A job waits its turn; the budget starts when a worker takes it.
-          queueLimit: Infinity,
-          waitMs: Infinity,
+        const assessments = RewriteWorkers.forJobs({
+          concurrency: worker.concurrency,
+          ...consumerSettings.assessment,
         });
         const pipeline = new ConsumerPipeline({
           consumers,
@@ -258,8 +250,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           readers,
           scm,
           agent,
-          assess: (files, target, mapping) =>
-            assessments.assessment(files, target, mapping),
+          assess: (...args) => assessments.assessment(...args),
           auth,
           enqueueConsumer,
           resumeIfDecided,

@@ -93,6 +93,13 @@ export interface ConsumerAssessment {
   results: RewrittenFile[];
 }
 
+/** `assessConsumer`, wherever it runs (the plugin's jobs: on a worker thread). */
+export type AssessConsumer = (
+  files: ChangedFile[],
+  target: DatasetTarget,
+  mapping: ConsumerMapping,
+) => Promise<ConsumerAssessment>;
+
 /**
  * What one consumer's code reads of the dataset and what the rewriter makes of it:
  * the repository scan (files naming the dataset) followed by a parse of each.

@@ -1,6 +1,6 @@
 import { applyPatch, parsePatch, reversePatch } from 'diff';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { ConsumerAssessment } from './impact';
+import type { AssessConsumer } from './impact';
 import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping, ReaderMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
@@ -20,11 +20,7 @@ export async function movedOffPrevious(
   target: DatasetTarget,
   mapping: ConsumerMapping,
   /** `assessConsumer`, or the steps' (on a worker, within its budget). */
-  assess: (
-    files: ChangedFile[],
-    target: DatasetTarget,
-    mapping: ConsumerMapping,
-  ) => Promise<ConsumerAssessment>,
+  assess: AssessConsumer,
 ): Promise<boolean> {
   const contents = new Map(onDefault.map(f => [f.path, f.content]));
   const proposed = new Map(patch.files.map(f => [f.path, f.content]));

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import type { Entity } from '@backstage/catalog-model';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -23,7 +22,7 @@ import {
   type ScmProvider,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { createTestDatabases, waitFor } from '../__testUtils__/testDatabases';
-import { dataset } from '../__testUtils__/fixtures';
+import { consumerComponent, dataset } from '../__testUtils__/fixtures';
 import {
   createRepository,
   gitIn,
@@ -44,20 +43,8 @@ FROM public.listening_events e
 GROUP BY e.track_id;
 `;
 
-function component(name: string, annotations: Record<string, string> = {}) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: {
-      type: 'pipeline',
-      lifecycle: 'production',
-      owner: `group:default/${name}-team`,
-      dependsOn: [EVENTS],
-    },
-    relations: [{ type: 'dependsOn', targetRef: EVENTS }],
-  } satisfies Entity;
-}
+const component = (name: string, annotations: Record<string, string> = {}) =>
+  consumerComponent(name, annotations, [EVENTS]);
 
 /**
  * A third-party provider as modules write them against the extension point: it

@@ -21,13 +21,15 @@ describe('RewriteWorkers', () => {
     ],
     [{ renameField: { from: 'title', to: 'headline' } }],
   );
-  /** Keeps a worker busy for seconds: 64 KiB of statements to parse and rewrite. */
+  /** Keeps a started worker busy for about half a second here: 64 KiB of statements. */
   const long = [
     {
       path: 'long.sql',
       content: 'select title from events where id > 1;\n'.repeat(1680),
     },
   ];
+  /** About three seconds here, on a worker that has started: 1 MiB of them. */
+  const slow = [{ ...long[0], content: long[0].content.repeat(16) }];
   const short = [{ path: 'short.sql', content: 'select title from events' }];
   let workers: RewriteWorkers | undefined;
 
@@ -103,7 +105,9 @@ describe('RewriteWorkers', () => {
 
   it('ends a task past its time with WorkerTimeoutError naming the limit', async () => {
     workers = new RewriteWorkers({ size: 1, timeoutMs: 300 });
-    const stopped = workers.assessment(long, target, mapping);
+    // Its worker started (a start is not counted) before the slow task comes.
+    await workers.assessment(short, target, mapping);
+    const stopped = workers.assessment(slow, target, mapping);
     await expect(stopped).rejects.toThrow(WorkerTimeoutError);
     await expect(stopped).rejects.toThrow(
       'the assessment took longer than 0.3 s',
@@ -172,6 +176,13 @@ describe('RewriteWorkers', () => {
     await idle.terminate();
     await exited;
     // Posted to the dead one, this would never be answered.
+    const { results } = await workers.assessment(short, target, mapping);
+    expect(results[0].content).toBe('select headline AS title from events');
+  });
+
+  it("counts a task's time from when its worker is ready, not the worker's start", async () => {
+    // A new worker loads the parser (0.7 s here) before it answers.
+    workers = new RewriteWorkers({ size: 1, timeoutMs: 300 });
     const { results } = await workers.assessment(short, target, mapping);
     expect(results[0].content).toBe('select headline AS title from events');
   });

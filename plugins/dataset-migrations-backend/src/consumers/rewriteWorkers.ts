@@ -47,6 +47,8 @@ type Answer =
   | { assessment: ConsumerAssessment }
   | { impact: ConsumerImpact };
 type RewriteAnswer = Answer | { error: { name: string; message: string } };
+/** What a worker says once it has loaded the parser and takes requests. */
+type WorkerMessage = RewriteAnswer | { ready: true };
 
 interface Task {
   request: RewriteRequest;
@@ -66,6 +68,11 @@ export const DEFAULT_QUEUE_LIMIT = 16;
 export const DEFAULT_WAIT_MS = 30_000;
 /** How long a task runs on its worker at most, by default. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * A new worker's start (loading the transform and the parser): not the task's
+ * time, but bounded too, so a worker that never starts cannot hold a task.
+ */
+const START_TIMEOUT_MS = 60_000;
 
 /** The pool is busy: answered 503 with `Retry-After: retryAfterSeconds`. */
 export class RewritesBusyError extends ServiceUnavailableError {
@@ -124,14 +131,17 @@ export class RewriteWorkers {
   /** Each running task's worker, with what ends the task (closing the pool does). */
   private readonly running = new Map<Worker, (error: Error) => void>();
   private closed = false;
+  /** Workers that have answered a task: ready, so a task's time starts at once. */
+  private readonly answered = new WeakSet<Worker>();
 
   constructor(
     private readonly options: {
       /** Workers at most; each runs one task at a time. */
       size?: number;
       /**
-       * A task still running after this is stopped (its worker ends). Default a
-       * minute; at most 2^31 − 1 ms (Node fires a longer timer at once).
+       * A task still running after this is stopped (its worker ends), counted
+       * from when its worker is ready (a new worker's start is not the task's).
+       * Default a minute; at most 2^31 − 1 ms (Node fires a longer timer at once).
        */
       timeoutMs?: number;
       /** Old-generation heap of each worker; a task past it ends its worker. Default 512. */
@@ -192,13 +202,10 @@ export class RewriteWorkers {
     files: ChangedFile[],
     target: DatasetTarget,
     mapping: ConsumerMapping,
-    signal?: AbortSignal,
-    what = 'assessment',
   ): Promise<ConsumerAssessment> {
     const answer = await this.run(
       { kind: 'assess', files, target, mapping },
-      what,
-      signal,
+      'assessment',
     );
     if (!('assessment' in answer))
       throw new Error('the worker sent no assessment');
@@ -270,6 +277,25 @@ export class RewriteWorkers {
       }
       this.queue.push(task);
       this.dispatch();
+    });
+  }
+
+  /**
+   * The consumer jobs' pool: as many workers as jobs run at once, at most the
+   * cores; a job waits its turn without bound, and its budget starts when a
+   * ready worker takes it.
+   */
+  static forJobs(options: {
+    concurrency: number;
+    timeoutMs: number;
+    memoryMb: number;
+  }): RewriteWorkers {
+    return new RewriteWorkers({
+      size: Math.max(1, Math.min(options.concurrency, availableParallelism())),
+      timeoutMs: options.timeoutMs,
+      memoryMb: options.memoryMb,
+      queueLimit: Infinity,
+      waitMs: Infinity,
     });
   }
 
@@ -352,9 +378,28 @@ export class RewriteWorkers {
       task.reject(error);
       this.dispatch();
     };
-    const onMessage = (answer: RewriteAnswer) => {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const startClock = (ms: number, error: () => Error) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => drop(error()), ms);
+    };
+    const startTaskClock = () =>
+      startClock(
+        timeoutMs,
+        () =>
+          new WorkerTimeoutError(
+            `the ${task.what} took longer than ${timeoutMs / 1000} s`,
+          ),
+      );
+    const onMessage = (answer: WorkerMessage) => {
+      if ('ready' in answer) {
+        startTaskClock();
+        return;
+      }
       settle();
       this.running.delete(worker);
+      this.answered.add(worker);
       this.idle.push(worker);
       if (!('error' in answer)) task.resolve(answer);
       else
@@ -381,16 +426,6 @@ export class RewriteWorkers {
           `the ${task.what}'s worker exited with ${code} before it answered`,
         ),
       );
-    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timer = setTimeout(
-      () =>
-        drop(
-          new WorkerTimeoutError(
-            `the ${task.what} took longer than ${timeoutMs / 1000} s`,
-          ),
-        ),
-      timeoutMs,
-    );
     // A rewrite cannot be interrupted inside its worker: the worker is ended.
     const onAbort = () => drop(new Error(`the ${task.what} was cancelled`));
     // A declaration, so the handlers above can call it; it removes them all.
@@ -407,6 +442,19 @@ export class RewriteWorkers {
     }
     task.signal?.addEventListener('abort', onAbort, { once: true });
     this.running.set(worker, drop);
+    // A new worker says when it is ready (its first message); one that has
+    // answered before is ready now.
+    if (this.answered.has(worker)) startTaskClock();
+    else
+      startClock(
+        START_TIMEOUT_MS,
+        () =>
+          new WorkerExitError(
+            `the ${task.what}'s worker did not start within ${
+              START_TIMEOUT_MS / 1000
+            } s`,
+          ),
+      );
     worker.on('message', onMessage);
     worker.on('error', onFailure);
     worker.on('exit', onExit);
@@ -430,6 +478,9 @@ function answerTo(
 /** In a worker of the pool: rewrites each request it is sent, one at a time. */
 async function serve(): Promise<void> {
   await loadSqlParser();
+  // Before any answer (a port keeps its order); requests sent meanwhile wait
+  // in the port until the listener below is on.
+  parentPort!.postMessage({ ready: true });
   parentPort!.on('message', (request: RewriteRequest) => {
     const { kind, files, target, mapping } = request;
     let answer: RewriteAnswer;

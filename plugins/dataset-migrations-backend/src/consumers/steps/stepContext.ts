@@ -24,7 +24,7 @@ import type { MigrationStore } from '../../database/MigrationStore';
 import type { EngineRegistry } from '../../engines/EngineRegistry';
 import { loadSqlParser } from '../../sql/sqlParser';
 import type { CodingAgent } from '../agent/CommandCodingAgent';
-import type { ConsumerAssessment } from '../impact';
+import type { AssessConsumer } from '../impact';
 import type {
   RepositoryReader,
   RepositorySnapshot,
@@ -56,11 +56,7 @@ export interface StepDependencies {
    * with WorkerTimeoutError or WorkerMemoryError past them, WorkerExitError
    * when its worker ends otherwise.
    */
-  assess(
-    files: RepositorySnapshot['files'],
-    target: DatasetTarget,
-    mapping: ConsumerMapping,
-  ): Promise<ConsumerAssessment>;
+  assess: AssessConsumer;
   auth: AuthService;
   /** Throttles and automerge of campaign migrations' pull requests; without it, none. */
   campaigns?: {
