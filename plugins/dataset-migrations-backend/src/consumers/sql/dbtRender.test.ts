@@ -288,4 +288,28 @@ describe('renderDbtModel', () => {
       ),
     ).toEqual({ unrendered: 'lists grew by more than 20000 items' });
   });
+
+  it('ends a value doubled in a loop before it holds the memory, naming it', () => {
+    // Each would reach gigabytes within the step bound: 2^40 characters or items.
+    const doubled = (init: string, step: string) =>
+      render(
+        `{% set ns = namespace(v=${init}) %}{% for i in range(40) %}{% set ns.v = ${step} %}{% endfor %}{{ ns.v | length }}`,
+      );
+    const tooLong = {
+      unrendered: `a value grew past ${
+        4 * 1024 * 1024
+      } characters (a string doubled in a loop?)`,
+    };
+    expect(doubled("'ab'", 'ns.v ~ ns.v')).toEqual(tooLong);
+    expect(doubled("'aa'", "ns.v | replace('a', 'aa')")).toEqual(tooLong);
+    expect(doubled('[1]', 'ns.v + ns.v')).toEqual({
+      unrendered: 'a value grew past 20000 items (a list doubled in a loop?)',
+    });
+    // Below the bounds, the same loops render.
+    expect(
+      render(
+        "{% set ns = namespace(v='ab') %}{% for i in range(10) %}{% set ns.v = ns.v ~ ns.v %}{% endfor %}{{ ns.v | length }}",
+      ),
+    ).toEqual({ sql: '2048' });
+  });
 });

@@ -50,6 +50,26 @@ const MAX_LIST_ITEMS = 20_000;
 const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
 
 type Program = ReturnType<typeof parse>;
+
+/**
+ * Every value a step gives is bounded, not only the output: a string or a list
+ * doubled in a loop (`ns.s ~ ns.s`, `xs + xs`, `| replace('a', 'aa')`) would
+ * otherwise hold gigabytes within the steps allowed.
+ */
+function boundSize(value: RuntimeValue): void {
+  const held = value.value as unknown;
+  if (typeof held === 'string' && held.length > MAX_OUTPUT_CHARS)
+    throw new Error(
+      `a value grew past ${MAX_OUTPUT_CHARS} characters (a string doubled in a loop?)`,
+    );
+  let items = 0;
+  if (Array.isArray(held)) items = held.length;
+  else if (held instanceof Map) items = held.size;
+  if (items > MAX_LIST_ITEMS)
+    throw new Error(
+      `a value grew past ${MAX_LIST_ITEMS} items (a list doubled in a loop?)`,
+    );
+}
 type Token = ReturnType<typeof tokenize>[number];
 
 /** Where a `{% do %}` puts the value it discards: no name dbt code uses. */
@@ -473,6 +493,7 @@ class BoundedInterpreter extends Interpreter {
       isExpression(statement)
     )
       throw new Error(`${describe(statement)} is undefined`);
+    boundSize(value);
     return value;
   }
 
