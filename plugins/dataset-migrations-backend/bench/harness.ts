@@ -284,7 +284,7 @@ export function benchConsumerPipeline(options: {
     engines,
     readers: [reader],
     scm: [new LocalGitScmProvider(new LocalRepositoryRoots([root]))],
-    assess: (...args) => assessments.assessment(...args),
+    code: assessments,
     auth: benchAuth,
     enqueueConsumer: (id, ref) => jobPath.queue.enqueueConsumer(id, ref),
     announcer: options.announcer,

@@ -250,7 +250,7 @@ export const datasetMigrationsPlugin = createBackendPlugin({
           readers,
           scm,
           agent,
-          assess: (...args) => assessments.assessment(...args),
+          code: assessments,
           auth,
           enqueueConsumer,
           resumeIfDecided,

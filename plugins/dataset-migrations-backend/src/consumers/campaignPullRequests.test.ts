@@ -26,7 +26,7 @@ import { LocalRepositoryRoots } from './repositories/LocalRepositoryRoots';
 import { LocalGitScmProvider } from './scm/LocalGitScmProvider';
 import { followPullRequest } from './steps/followPullRequest';
 import { openPullRequest } from './steps/openPullRequest';
-import { assessConsumer } from './impact';
+import { codeInThread } from '../__testUtils__/codeInThread';
 import type { MigrationContext, StepDependencies } from './steps/stepContext';
 import { datasetTarget } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
@@ -197,8 +197,7 @@ describe('campaign pull requests', () => {
       engines: new EngineRegistry(new Map()),
       readers: [new LocalGitRepositoryReader(roots)],
       scm: [scm],
-      // In this thread: the plugin's pool is rewriteWorkers.test.ts's concern.
-      assess: async (...args) => assessConsumer(...args),
+      code: codeInThread,
       auth: mockServices.auth(),
       limits: {
         // Consumers here are made without catalog entities: where a pull request may

@@ -19,7 +19,7 @@ import {
   ConsumerPipeline,
   type ConsumerPipelineOptions,
 } from './ConsumerPipeline';
-import { assessConsumer } from './impact';
+import { codeInThread } from '../__testUtils__/codeInThread';
 import { DEFAULT_ISOLATION } from './sandbox/namespaces';
 
 const DATASET = 'resource:default/orders';
@@ -98,8 +98,7 @@ describe('consumer claims', () => {
         },
       ],
       scm: [scm],
-      // In this thread: the plugin's pool is rewriteWorkers.test.ts's concern.
-      assess: async (...args) => assessConsumer(...args),
+      code: codeInThread,
       auth: mockServices.auth(),
       enqueueConsumer: async () => {},
       limits: {

@@ -1,7 +1,9 @@
 import type { Worker } from 'node:worker_threads';
 import { consumerMapping } from './sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
+import { parseProblem } from './sql/rewriteSql';
 import { assessConsumer } from './impact';
+import { planShadowChecks } from './verification/shadowPlan';
 import {
   RewriteWorkers,
   RewritesBusyError,
@@ -101,6 +103,83 @@ describe('RewriteWorkers', () => {
     const here = assessConsumer(files, target, mapping);
     expect(here.results.map(r => r.status)).toContain('rewritten');
     expect(await workers.assessment(files, target, mapping)).toEqual(here);
+  });
+
+  it("plans a patch's shadow checks as planShadowChecks does in this thread", async () => {
+    await loadSqlParser();
+    workers = new RewriteWorkers({ size: 1 });
+    const input = {
+      snapshot: [
+        {
+          path: 'q.sql',
+          content: 'select title from events; delete from events',
+        },
+        {
+          path: 'dbt_project.yml',
+          content: 'name: shop\nvars:\n  cutoff: 3\n',
+        },
+        {
+          path: 'models/sources.yml',
+          content:
+            'version: 2\nsources:\n  - name: app\n    schema: public\n    tables:\n      - name: events\n',
+        },
+        {
+          path: 'models/m.sql',
+          content:
+            "select title from {{ source('app', 'events') }} where id > {{ var('cutoff') }}",
+        },
+      ],
+      patched: [
+        {
+          path: 'q.sql',
+          content: 'select headline AS title from events; delete from events',
+        },
+        {
+          path: 'models/m.sql',
+          content:
+            "select headline AS title from {{ source('app', 'events') }} where id > {{ var('cutoff') }}",
+        },
+      ],
+      target,
+      handedOver: [],
+      relations: { before: 'public.events_v1', after: 'public.events_v2' },
+    };
+    const here = planShadowChecks(input);
+    // The dbt model is rendered, its source standing for the dataset.
+    expect(here).toEqual([
+      {
+        path: 'q.sql',
+        statement: 1,
+        before: 'select title from public.events_v1 AS events',
+        after: 'select headline AS title from public.events_v2 AS events',
+      },
+      { path: 'q.sql', statement: 2, skipped: 'not a SELECT' },
+      {
+        path: 'models/m.sql',
+        statement: 1,
+        before:
+          'select title from public.events_v1 AS dsm_rendered_dataset__ where id > 3',
+        after:
+          'select headline AS title from public.events_v2 AS dsm_rendered_dataset__ where id > 3',
+      },
+    ]);
+    expect(await workers.shadowPlan(input)).toEqual(here);
+  });
+
+  it("names the coding agent's first SQL file that does not parse, as parseProblem does here", async () => {
+    await loadSqlParser();
+    workers = new RewriteWorkers({ size: 1 });
+    const files = [
+      { path: 'notes.md', content: 'select from where' },
+      ...short,
+      { path: 'b.sql', content: 'select title frm events where' },
+      { path: 'c.sql', content: 'select (' },
+    ];
+    const here = parseProblem(files, target);
+    expect(here?.path).toBe('b.sql');
+    expect(here?.message).toMatch(/syntax error/i);
+    expect(await workers.parseProblem(files, target)).toEqual(here);
+    expect(await workers.parseProblem(short, target)).toBeUndefined();
   });
 
   it('ends a task past its time with WorkerTimeoutError naming the limit', async () => {

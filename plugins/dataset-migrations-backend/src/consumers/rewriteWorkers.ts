@@ -28,24 +28,39 @@ import {
 import type { ConsumerImpact } from '@dataset-migrations/plugin-dataset-migrations-common';
 import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping } from './sql/fieldMapping';
-import type { RewrittenFile } from './sql/rewriteSql';
+import {
+  parseProblem,
+  type ParseProblem,
+  type RewrittenFile,
+} from './sql/rewriteSql';
+import {
+  planShadowChecks,
+  type PlannedCheck,
+  type ShadowPlanInput,
+} from './verification/shadowPlan';
 
 /**
  * What a worker is asked: rewrite the files (a preview), assess them (a
- * consumer's impact and each file's rewrite), or only their impact (a
- * preview's, without sending every rewritten file back).
+ * consumer's impact and each file's rewrite), only their impact (a
+ * preview's, without sending every rewritten file back), or what a patch's
+ * shadow checks compare.
  */
-interface RewriteRequest {
-  kind: 'rewrite' | 'assess' | 'impact';
-  files: ChangedFile[];
-  target: DatasetTarget;
-  mapping: ConsumerMapping;
-}
+type RewriteRequest =
+  | {
+      kind: 'rewrite' | 'assess' | 'impact';
+      files: ChangedFile[];
+      target: DatasetTarget;
+      mapping: ConsumerMapping;
+    }
+  | { kind: 'shadow-plan'; input: ShadowPlanInput }
+  | { kind: 'parse'; files: ChangedFile[]; target: DatasetTarget };
 
 type Answer =
   | { files: RewrittenFile[] }
   | { assessment: ConsumerAssessment }
-  | { impact: ConsumerImpact };
+  | { impact: ConsumerImpact }
+  | { shadowPlan: PlannedCheck[] }
+  | { parseProblem: ParseProblem | null };
 type RewriteAnswer = Answer | { error: { name: string; message: string } };
 /** What a worker says once it has loaded the parser and takes requests. */
 type WorkerMessage = RewriteAnswer | { ready: true };
@@ -210,6 +225,31 @@ export class RewriteWorkers {
     if (!('assessment' in answer))
       throw new Error('the worker sent no assessment');
     return answer.assessment;
+  }
+
+  /** What a patch's shadow checks compare (`planShadowChecks`), on a worker, within the same budget as `assessment`. */
+  async shadowPlan(input: ShadowPlanInput): Promise<PlannedCheck[]> {
+    const answer = await this.run(
+      { kind: 'shadow-plan', input },
+      'reading for shadow checks',
+    );
+    if (!('shadowPlan' in answer))
+      throw new Error('the worker sent no shadow checks');
+    return answer.shadowPlan;
+  }
+
+  /** `parseProblem` on a worker, within the same budget as `assessment`. */
+  async parseProblem(
+    files: ChangedFile[],
+    target: DatasetTarget,
+  ): Promise<ParseProblem | undefined> {
+    const answer = await this.run(
+      { kind: 'parse', files, target },
+      'parse of the coding agent’s SQL',
+    );
+    if (!('parseProblem' in answer))
+      throw new Error('the worker sent no parse');
+    return answer.parseProblem ?? undefined;
   }
 
   /** `request` on a worker; `what` names it in a refusal. */
@@ -462,13 +502,15 @@ export class RewriteWorkers {
   }
 }
 
-/** What a worker answers a request of `kind`. */
-function answerTo(
-  kind: RewriteRequest['kind'],
-  files: ChangedFile[],
-  target: DatasetTarget,
-  mapping: ConsumerMapping,
-): Answer {
+/** What a worker answers a request. */
+function answerTo(request: RewriteRequest): Answer {
+  if (request.kind === 'shadow-plan')
+    return { shadowPlan: planShadowChecks(request.input) };
+  if (request.kind === 'parse')
+    return {
+      parseProblem: parseProblem(request.files, request.target) ?? null,
+    };
+  const { kind, files, target, mapping } = request;
   if (kind === 'rewrite')
     return { files: rewriteConsumerFiles(files, target, mapping) };
   const assessment = assessConsumer(files, target, mapping);
@@ -482,10 +524,9 @@ async function serve(): Promise<void> {
   // in the port until the listener below is on.
   parentPort!.postMessage({ ready: true });
   parentPort!.on('message', (request: RewriteRequest) => {
-    const { kind, files, target, mapping } = request;
     let answer: RewriteAnswer;
     try {
-      answer = answerTo(kind, files, target, mapping);
+      answer = answerTo(request);
     } catch (error) {
       const { name, message } = error as Error;
       answer = { error: { name, message } };

@@ -1074,6 +1074,29 @@ export function analyzeFile(
   );
 }
 
+export interface ParseProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * The first `.sql` file of `files` that does not parse, and why: what the
+ * coding agent is told to mend before its work is taken.
+ */
+export function parseProblem(
+  files: ChangedFile[],
+  target: DatasetTarget,
+): ParseProblem | undefined {
+  for (const { path, content } of files.filter(f => /\.sql$/i.test(f.path))) {
+    try {
+      analyzeFile(content, target);
+    } catch (error) {
+      return { path, message: (error as Error).message };
+    }
+  }
+  return undefined;
+}
+
 interface Edit extends Span {
   text: string;
 }

@@ -35,8 +35,10 @@ describe('assessAndPatch when the assessment does not answer', () => {
     const deps = {
       consumers: { listEarlierHolds: async () => [], advance },
       limits: { pullRequestRepositories: 'any' },
-      assess: async () => {
-        throw error;
+      code: {
+        assessment: async () => {
+          throw error;
+        },
       },
     } as unknown as StepDependencies;
     return assessAndPatch(deps, context, {

@@ -3,11 +3,10 @@ import {
   isLiveMigration,
   type ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { MigrationInterruptedError } from '@dataset-migrations/plugin-dataset-migrations-node';
-import { WorkerExitError, pastWorkerBudget } from '../rewriteWorkers';
 import { patchConsumer } from './patch';
 import {
   assertRegisteredRepository,
+  codeReadingFailure,
   ConsumerFailed,
   describeProblems,
   type MigrationContext,
@@ -67,21 +66,13 @@ export async function assessAndPatch(
       message: `could not read ${url}: ${(error as Error).message}`,
     });
   });
-  const { impact, results } = await deps
-    .assess(snapshot.files, target, mapping)
+  const { impact, results } = await deps.code
+    .assessment(snapshot.files, target, mapping)
     .catch(error => {
-      // Past its time or memory (a file that defeats a rule's pattern, say): not
-      // known unaffected, so it is a person's, and nothing of it is changed.
-      if (pastWorkerBudget(error))
-        throw new ConsumerFailed({
-          kind: 'assessment-stopped',
-          message: `reading ${url} for what it reads of the dataset stopped: ${error.message} (datasetMigrations.consumers.assessment); nothing of it was changed and contract waits for it: retry it, after raising the limit if its code is that large, or find the file that defeats the rules`,
-        });
-      // Its worker crashed or the backend is stopping: not this consumer's doing,
-      // so the job is retried (and only its last attempt records a failure).
-      if (error instanceof WorkerExitError)
-        throw new MigrationInterruptedError(error.message);
-      throw error;
+      throw codeReadingFailure(
+        error,
+        `reading ${url} for what it reads of the dataset`,
+      );
     });
   const decided = consumer.decision?.kind;
   // The coding agent never takes an installed dbt package's file (`dbt deps`

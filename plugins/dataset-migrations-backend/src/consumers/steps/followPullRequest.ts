@@ -62,7 +62,7 @@ export async function followPullRequest(
       { files, diff: consumer.patch },
       context.target,
       context.mapping,
-      deps.assess,
+      (...args) => deps.code.assessment(...args),
     )
   ) {
     await consumers.advance(migration.id, entityRef, ['merged'], {

@@ -9,9 +9,9 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 import { agentPrompt } from '../agent/agentPrompt';
 import type { ConsumerAssessment } from '../impact';
 import type { RepositorySnapshot } from '../repositories/RepositoryReader';
-import { analyzeFile } from '../sql/rewriteSql';
 import { inWorkingCopy, pathInWorkingCopy } from '../workingCopy';
 import {
+  codeReadingFailure,
   ConsumerFailed,
   describeProblems,
   readerFor,
@@ -120,20 +120,29 @@ async function patchWithAgent(
         workdir: dir,
         prompt: agentPrompt({ context, paths, decisionProblems, command }),
         verify: async () => {
-          for (const path of paths.filter(p => /\.sql$/i.test(p))) {
-            try {
-              analyzeFile(
-                await readFile(await pathInWorkingCopy(dir, path), 'utf8'),
-                context.target,
+          const written = [];
+          for (const path of paths.filter(p => /\.sql$/i.test(p)))
+            written.push({
+              path,
+              content: await readFile(
+                await pathInWorkingCopy(dir, path),
+                'utf8',
+              ),
+            });
+          const problem = await deps.code
+            .parseProblem(written, context.target)
+            .catch(error => {
+              throw codeReadingFailure(
+                error,
+                `reading the coding agent's SQL in ${source.url}`,
               );
-            } catch (error) {
-              return {
+            });
+          return problem
+            ? {
                 ok: false,
-                feedback: `${path} does not parse: ${(error as Error).message}`,
-              };
-            }
-          }
-          return { ok: true, feedback: '' };
+                feedback: `${problem.path} does not parse: ${problem.message}`,
+              }
+            : { ok: true, feedback: '' };
         },
       });
       if (!outcome.ok) {

@@ -16,7 +16,11 @@ import {
   type MigrationConsumer,
   type MigrationPlan,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { ScmProvider } from '@dataset-migrations/plugin-dataset-migrations-node';
+import {
+  MigrationInterruptedError,
+  type ChangedFile,
+  type ScmProvider,
+} from '@dataset-migrations/plugin-dataset-migrations-node';
 import type { DatasetCatalog } from '../../catalog/DatasetCatalog';
 import type { CampaignPullRequestSlots } from '../../database/CampaignPullRequestSlots';
 import type { ConsumerStore } from '../../database/ConsumerStore';
@@ -25,6 +29,8 @@ import type { EngineRegistry } from '../../engines/EngineRegistry';
 import { loadSqlParser } from '../../sql/sqlParser';
 import type { CodingAgent } from '../agent/CommandCodingAgent';
 import type { AssessConsumer } from '../impact';
+import { WorkerExitError, pastWorkerBudget } from '../rewriteWorkers';
+import type { PlannedCheck, ShadowPlanInput } from '../verification/shadowPlan';
 import type {
   RepositoryReader,
   RepositorySnapshot,
@@ -35,6 +41,7 @@ import {
   type DatasetTarget,
 } from '../sql/datasetTarget';
 import { consumerMapping, type ConsumerMapping } from '../sql/fieldMapping';
+import type { ParseProblem } from '../sql/rewriteSql';
 import type { SandboxIsolation } from '../sandbox/namespaces';
 import {
   unregisteredRepository,
@@ -50,13 +57,8 @@ export interface StepDependencies {
   readers: RepositoryReader[];
   scm: ScmProvider[];
   agent?: CodingAgent;
-  /**
-   * `assessConsumer` for the steps: the plugin's runs it on a worker thread
-   * within a time and memory budget (RewriteWorkers.assessment), rejecting
-   * with WorkerTimeoutError or WorkerMemoryError past them, WorkerExitError
-   * when its worker ends otherwise.
-   */
-  assess: AssessConsumer;
+  /** Reading the consumer's code: off this thread, within a budget. */
+  code: ConsumerCode;
   auth: AuthService;
   /** Throttles and automerge of campaign migrations' pull requests; without it, none. */
   campaigns?: {
@@ -80,11 +82,49 @@ export interface StepDependencies {
   };
 }
 
+/**
+ * What the steps read a consumer's code with (rule patterns, the SQL parser,
+ * dbt rendering): the plugin's RewriteWorkers, on worker threads within a time
+ * and memory budget, rejecting with WorkerTimeoutError or WorkerMemoryError past
+ * them and WorkerExitError when a worker ends otherwise (see codeReadingFailure).
+ */
+export interface ConsumerCode {
+  /** `assessConsumer`: what the consumer reads of the dataset, and each file's rewrite. */
+  assessment: AssessConsumer;
+  /** `planShadowChecks`: what a patch's shadow checks compare. */
+  shadowPlan(input: ShadowPlanInput): Promise<PlannedCheck[]>;
+  /** `parseProblem`: the first SQL file of the coding agent's that does not parse. */
+  parseProblem(
+    files: ChangedFile[],
+    target: DatasetTarget,
+  ): Promise<ParseProblem | undefined>;
+}
+
 /** Why a step stopped a consumer: ends it in `failed` with this reason. */
 export class ConsumerFailed extends Error {
   constructor(readonly failure: ConsumerFailure) {
     super(failure.message);
   }
+}
+
+/**
+ * Reading a consumer's code on a worker (`assess`, `planShadowChecks`) failed:
+ * past its time or memory (a file that defeats a rule's pattern, say), the
+ * consumer is a person's, with nothing of it changed; a worker that crashed or
+ * a backend stopping is not the consumer's doing, so the job is retried (and
+ * only its last attempt records a failure).
+ */
+export function codeReadingFailure(error: unknown, reading: string): unknown {
+  if (pastWorkerBudget(error))
+    return new ConsumerFailed({
+      kind: 'assessment-stopped',
+      message: `${reading} stopped: ${
+        (error as Error).message
+      } (datasetMigrations.consumers.assessment); nothing of it was changed and contract waits for it: retry it, after raising the limit if its code is that large, or find the file that defeats the rules`,
+    });
+  if (error instanceof WorkerExitError)
+    return new MigrationInterruptedError(error.message);
+  return error;
 }
 
 /**

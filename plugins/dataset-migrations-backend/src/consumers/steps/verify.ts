@@ -3,19 +3,16 @@ import type {
   ConsumerVerification,
   ShadowCheck,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
 import { runSandboxed } from '../sandbox/runSandboxed';
-import { renamedTarget } from '../sql/datasetTarget';
-import { maskJinja } from '../sql/dbtJinja';
-import { mentionsDataset } from '../sql/rewriteSql';
 import { datasetsReadBeside } from '../verification/datasetsReadBeside';
 import {
   describeMismatches,
-  shadowCheckFile,
+  runShadowChecks,
+  versionRelations,
 } from '../verification/shadowCheck';
-import { dbtProjectOf } from '../sql/dbtProject';
 import { inWorkingCopy } from '../workingCopy';
 import {
+  codeReadingFailure,
   ConsumerFailed,
   readerFor,
   verifyCommandOf,
@@ -44,7 +41,6 @@ export async function verify(
     entityRef,
   );
   const snapshot = await readSnapshot(baseCommit);
-  const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
   const previous = consumer.verification ?? {
     patchedBy: 'rewriter',
     shadowChecks: [],
@@ -92,8 +88,6 @@ export async function verify(
   }
 
   const shadowChecks: ShadowCheck[] = [];
-  // The project's own models and sources decide what its ref() and source() name.
-  const inProject = { ...target, dbt: dbtProjectOf(snapshot.files) };
   if (migration.contractedAt) {
     shadowChecks.push({
       path: '*',
@@ -105,53 +99,42 @@ export async function verify(
   } else {
     const engine = engines.get(plan.engine);
     const alsoReads = await datasetsReadBeside(deps, context, entityRef);
-    // Files a person handed to the agent read what the new version no longer has:
-    // their results are not expected to match the original's.
-    const handedOver = new Set(
-      consumer.decision?.kind === 'agent'
-        ? (consumer.impact?.files ?? [])
-            .filter(f => f.status === 'needs-decision')
-            .map(f => f.path)
-        : [],
+    const renamed = plan.targetTable ? context.mapping.renamedTo : undefined;
+    const relations = versionRelations(
+      engine,
+      { table: plan.table },
+      migration.fromVersion,
+      migration.targetVersion,
+      renamed && { table: plan.targetTable! },
     );
-    for (const file of [
-      ...files.filter(f => /\.sql$/i.test(f.path)),
-      ...readsThroughRenamedSource(context, snapshot.files, files),
-    ]) {
-      const original = originals.get(file.path);
-      if (original === undefined) continue;
-      if (handedOver.has(file.path)) {
-        shadowChecks.push({
-          path: file.path,
-          statement: 0,
-          outcome: 'skipped',
-          detail:
-            'handed to the coding agent by a decision: it read a field the new version drops or recomputes, so its results are not compared',
-        });
-        continue;
-      }
-      shadowChecks.push(
-        ...(await shadowCheckFile({
-          engine,
-          dataset: { table: plan.table },
-          target: inProject,
-          fromVersion: migration.fromVersion,
-          targetVersion: migration.targetVersion,
-          original: { path: file.path, content: original },
-          rewritten: file,
-          ...(plan.targetTable && context.mapping.renamedTo
-            ? {
-                renamed: {
-                  target: renamedTarget(inProject, context.mapping.renamedTo),
-                  dataset: { table: plan.targetTable },
-                },
-              }
-            : {}),
-          timeoutMs: limits.shadowTimeoutMs,
-          alsoReads,
-        })),
-      );
-    }
+    const planned = await deps.code
+      .shadowPlan({
+        snapshot: snapshot.files,
+        patched: files,
+        target,
+        ...(renamed ? { renamedTo: renamed } : {}),
+        // Files a person handed to the agent read what the new version no longer
+        // has: their results are not expected to match the original's.
+        handedOver:
+          consumer.decision?.kind === 'agent'
+            ? (consumer.impact?.files ?? [])
+                .filter(f => f.status === 'needs-decision')
+                .map(f => f.path)
+            : [],
+        relations,
+      })
+      .catch(error => {
+        throw codeReadingFailure(
+          error,
+          `reading ${consumer.repositoryUrl} for its shadow checks`,
+        );
+      });
+    shadowChecks.push(
+      ...(await runShadowChecks(
+        { engine, relations, timeoutMs: limits.shadowTimeoutMs, alsoReads },
+        planned,
+      )),
+    );
   }
   const verification: ConsumerVerification = {
     ...previous,
@@ -176,23 +159,4 @@ export async function verify(
     verification,
   });
   return 'verified';
-}
-
-/**
- * dbt models a rename leaves as they are (their source's `identifier:` moved):
- * checked too, the original on the old version and the same text on the new.
- */
-function readsThroughRenamedSource(
-  { target, mapping }: MigrationContext,
-  snapshotFiles: ChangedFile[],
-  patched: ChangedFile[],
-): ChangedFile[] {
-  if (!mapping.renamedTo) return [];
-  return snapshotFiles.filter(
-    f =>
-      /\.sql$/i.test(f.path) &&
-      !patched.some(p => p.path === f.path) &&
-      maskJinja(f.content).placeholders.size > 0 &&
-      mentionsDataset(f.content, target),
-  );
 }

@@ -6,11 +6,12 @@ import {
   type DatasetLocation,
   type QueryComparison,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { StatementAnalysis } from '../sql/analyzeSql';
 import type { DatasetTarget } from '../sql/datasetTarget';
-import { needsRendering, renderModel } from '../sql/renderModel';
-import { analyzeFile } from '../sql/rewriteSql';
-import { maskJinja } from '../sql/dbtJinja';
+import {
+  plannedChecksOfFile,
+  type PlannedCheck,
+  type VersionRelations,
+} from './shadowPlan';
 
 /** How a check that failed to run starts its detail; the rest may quote data. */
 export const SHADOW_CHECK_FAILED = 'the check failed:';
@@ -94,68 +95,85 @@ class GrantLost extends Error {}
 
 /**
  * Runs each SELECT of a consumer file twice on the real engine: the original on
- * the old version, the rewrite on the new one. Same row count and checksum, or the
- * consumer fails with rows that differ.
+ * the old version, the rewrite on the new one (see runShadowChecks). Works out
+ * what to compare on this thread: consumer jobs plan a whole patch's checks on
+ * a worker instead (planShadowChecks).
  */
 export async function shadowCheckFile(
   request: ShadowCheckRequest,
 ): Promise<ShadowCheck[]> {
-  const { engine, dataset, original } = request;
-  const sides = sidesOf(request);
-  if ('unrendered' in sides)
-    return [
-      {
-        path: original.path,
-        statement: 0,
-        outcome: 'skipped',
-        detail: `not shadow-checked: its dbt Jinja could not be rendered (${sides.unrendered})`,
-      },
-    ];
-  const { before, after } = sides;
+  const relations = versionRelations(
+    request.engine,
+    request.dataset,
+    request.fromVersion,
+    request.targetVersion,
+    request.renamed?.dataset,
+  );
+  return runShadowChecks(
+    { ...request, relations },
+    plannedChecksOfFile({
+      original: request.original,
+      rewritten: request.rewritten,
+      target: request.target,
+      afterTarget: request.renamed?.target ?? request.target,
+      relations,
+    }),
+  );
+}
+
+/** The versions a check compares, or undefined where the engine cannot compare queries. */
+export function versionRelations(
+  engine: DatasetEngine,
+  dataset: DatasetLocation,
+  fromVersion: number,
+  targetVersion: number,
+  /** Where the new version is, when the migration renames the dataset. */
+  renamedDataset?: DatasetLocation,
+): VersionRelations | undefined {
+  if (!engine.compareQueries || !engine.versionRelation) return undefined;
+  return {
+    before: engine.versionRelation(dataset, fromVersion),
+    after: engine.versionRelation(renamedDataset ?? dataset, targetVersion),
+  };
+}
+
+/**
+ * Compares each planned statement on the engine: same row count and checksum,
+ * or a mismatch with rows that differ. A skipped one is reported as skipped.
+ */
+export async function runShadowChecks(
+  run: {
+    engine: DatasetEngine;
+    relations?: VersionRelations;
+    timeoutMs: number;
+    sampleRows?: number;
+    alsoReads?: string[];
+  },
+  planned: PlannedCheck[],
+): Promise<ShadowCheck[]> {
   const checks: ShadowCheck[] = [];
-  for (const [i, statement] of before.analysis.entries()) {
-    const counterpart = after.analysis[i];
-    if (statement.datasetRelations.length === 0) continue;
-    const check = { path: original.path, statement: statement.index };
-    if (!engine.compareQueries || !engine.versionRelation) {
-      checks.push({
-        ...check,
-        outcome: 'skipped',
-        detail: 'the engine cannot compare queries',
-      });
+  for (const statement of planned) {
+    const check = { path: statement.path, statement: statement.statement };
+    if ('skipped' in statement) {
+      checks.push({ ...check, outcome: 'skipped', detail: statement.skipped });
       continue;
     }
-    if (!statement.isSelect || !counterpart) {
-      checks.push({ ...check, outcome: 'skipped', detail: 'not a SELECT' });
-      continue;
-    }
-    const beforeRelation = engine.versionRelation(dataset, request.fromVersion);
-    const afterRelation = engine.versionRelation(
-      request.renamed?.dataset ?? dataset,
-      request.targetVersion,
-    );
-    const beforeSql = pointAt(before, statement, beforeRelation);
-    const afterSql = pointAt(after, counterpart, afterRelation);
-    if (!beforeSql || !afterSql) {
-      checks.push({
-        ...check,
-        outcome: 'skipped',
-        detail: 'uses dbt Jinja other than the dataset’s source() or ref()',
-      });
-      continue;
-    }
+    const { engine, relations } = run;
+    if (!engine.compareQueries || !relations)
+      throw new Error('the engine cannot compare queries');
+    const { before: beforeSql, after: afterSql } = statement;
     // Rows and engine errors may hold values of a dataset read beside, which not
     // everyone who may read this run's checks may read: none are kept then.
-    const readsBeside = (request.alsoReads ?? []).length > 0;
-    const reads = [beforeRelation, afterRelation, ...(request.alsoReads ?? [])];
+    const readsBeside = (run.alsoReads ?? []).length > 0;
+    const reads = [relations.before, relations.after, ...(run.alsoReads ?? [])];
     const compareQueries = engine.compareQueries.bind(engine);
     try {
       const result = await keepingGrants(reads, () =>
         compareQueries({
           before: beforeSql,
           after: afterSql,
-          sampleRows: readsBeside ? 0 : request.sampleRows ?? 5,
-          timeoutMs: request.timeoutMs,
+          sampleRows: readsBeside ? 0 : run.sampleRows ?? 5,
+          timeoutMs: run.timeoutMs,
           reads,
           // A field the rewrite reads as it is, widened, compares as the wider type.
           allowWidening: true,
@@ -330,87 +348,4 @@ function withheld(error: unknown): string {
   return `the engine answered SQLSTATE ${code} (${
     SQLSTATE_CLASSES[code.slice(0, 2)] ?? `class ${code.slice(0, 2)}`
   }); ${WITHHELD_BECAUSE} its message is withheld`;
-}
-
-interface FileStatements {
-  masked: ReturnType<typeof maskJinja>;
-  analysis: StatementAnalysis[];
-}
-
-function statementsOf(content: string, target: DatasetTarget): FileStatements {
-  return { masked: maskJinja(content), analysis: analyzeFile(content, target) };
-}
-
-/** What stands for the dataset in rendered SQL, until a version replaces it. */
-const RENDERED_DATASET = 'dsm_rendered_dataset__';
-
-/**
- * Both files' statements. A dbt model with Jinja beyond the dataset's `ref()` or
- * `source()` runs as dbt renders it (loops, conditions, macros, vars), each side
- * with its own file and the project's macros; one that cannot be rendered is not
- * checked, and says why.
- */
-function sidesOf(
-  request: ShadowCheckRequest,
-): { before: FileStatements; after: FileStatements } | { unrendered: string } {
-  const { original, rewritten, target } = request;
-  const afterTarget = request.renamed?.target ?? target;
-  if (!needsRendering(original.content) && !needsRendering(rewritten.content))
-    return {
-      before: statementsOf(original.content, target),
-      after: statementsOf(rewritten.content, afterTarget),
-    };
-  const before = rendered(original, target);
-  if ('unrendered' in before) return before;
-  const after = rendered(rewritten, afterTarget);
-  if ('unrendered' in after) return after;
-  return { before, after };
-}
-
-function rendered(
-  file: ChangedFile,
-  target: DatasetTarget,
-): FileStatements | { unrendered: string } {
-  const result = renderModel(file, target, RENDERED_DATASET);
-  if ('unrendered' in result) return result;
-  try {
-    return statementsOf(result.sql, {
-      schema: target.schema,
-      table: RENDERED_DATASET,
-      fields: target.fields,
-    });
-  } catch (error) {
-    return {
-      unrendered: `the rendered SQL does not parse: ${
-        (error as Error).message
-      }`,
-    };
-  }
-}
-
-/** The statement's text with the dataset replaced by one of its versions; undefined if other Jinja remains. */
-function pointAt(
-  file: FileStatements,
-  statement: StatementAnalysis,
-  relation: string,
-): string | undefined {
-  let sql = file.masked.text.slice(statement.start, statement.end);
-  const relations = [...statement.datasetRelations].sort(
-    (a, b) => b.start - a.start,
-  );
-  for (const r of relations) {
-    // Unaliased, the dataset's name qualifies columns: keep it as the alias.
-    const replacement =
-      r.aliased || file.masked.placeholders.has(r.name)
-        ? relation
-        : `${relation} AS ${r.name}`;
-    sql =
-      sql.slice(0, r.start - statement.start) +
-      replacement +
-      sql.slice(r.end - statement.start);
-  }
-  for (const placeholder of file.masked.placeholders.keys()) {
-    if (sql.includes(placeholder)) return undefined;
-  }
-  return sql.trim().replace(/;\s*$/, '');
 }
