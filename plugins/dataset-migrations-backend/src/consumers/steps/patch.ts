@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createTwoFilesPatch } from 'diff';
 import type {
   ConsumerImpact,
   ConsumerVerification,
@@ -9,6 +8,7 @@ import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-
 import { agentPrompt } from '../agent/agentPrompt';
 import type { ConsumerAssessment } from '../impact';
 import type { RepositorySnapshot } from '../repositories/RepositoryReader';
+import { unifiedDiff } from '../unifiedDiff';
 import { inWorkingCopy, pathInWorkingCopy } from '../workingCopy';
 import {
   codeReadingFailure,
@@ -74,17 +74,7 @@ export async function patchConsumer(
   }
   const originals = new Map(snapshot.files.map(f => [f.path, f.content]));
   const patch = patchedFiles
-    .map(f =>
-      createTwoFilesPatch(
-        `a/${f.path}`,
-        `b/${f.path}`,
-        originals.get(f.path) ?? '',
-        f.content,
-        '',
-        '',
-        { context: 3 },
-      ),
-    )
+    .map(f => unifiedDiff(f.path, originals.get(f.path) ?? '', f.content))
     .join('');
   await deps.consumers.advance(migration.id, entityRef, ['discovered'], {
     state: 'patched',
