@@ -1,4 +1,5 @@
 import { assessConsumer } from '../consumers/impact';
+import { movedOffPrevious } from '../consumers/movedOffPrevious';
 import { parseProblem } from '../consumers/sql/rewriteSql';
 import type { ConsumerCode } from '../consumers/steps/stepContext';
 import { planShadowChecks } from '../consumers/verification/shadowPlan';
@@ -10,5 +11,6 @@ import { planShadowChecks } from '../consumers/verification/shadowPlan';
 export const codeInThread: ConsumerCode = {
   assessment: async (...args) => assessConsumer(...args),
   shadowPlan: async input => planShadowChecks(input),
+  movedOffPrevious: async (...args) => movedOffPrevious(...args),
   parseProblem: async (files, target) => parseProblem(files, target),
 };

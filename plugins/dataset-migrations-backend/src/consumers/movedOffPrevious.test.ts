@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { loadSqlParser } from '../sql/sqlParser';
-import { assessConsumer } from './impact';
-import { movedOffPrevious as movedOff } from './movedOffPrevious';
+import { movedOffPrevious } from './movedOffPrevious';
+import { unifiedDiff } from './unifiedDiff';
 import { datasetTarget } from './sql/datasetTarget';
 import { consumerMapping } from './sql/fieldMapping';
 
@@ -46,14 +46,6 @@ const onDefault = (content: string, ...more: Array<[string, string]>) => [
   { path: 'sql/report.sql', content },
   ...more.map(([path, c]) => ({ path, content: c })),
 ];
-
-/** Assessed here, in this thread: the steps' own runs on a worker (rewriteWorkers.test.ts). */
-const movedOffPrevious = (
-  files: Parameters<typeof movedOff>[0],
-  merged: Parameters<typeof movedOff>[1],
-  t: typeof target,
-  m: typeof mapping,
-) => movedOff(files, merged, t, m, async (...a) => assessConsumer(...a));
 
 describe('movedOffPrevious', () => {
   beforeAll(() => loadSqlParser());
@@ -130,6 +122,44 @@ describe('movedOffPrevious', () => {
       await movedOffPrevious(
         onDefault(`-- note\n${PATCHED}`),
         { files: patch.files },
+        target,
+        mapping,
+      ),
+    ).toBe(false);
+  });
+
+  it('holds a large rewrite, diffed past the search bound, when the owner edits a line it did not write', async () => {
+    // 700 statements, two lines of each rewritten: 1,400 changed lines, past
+    // unifiedDiff's bound.
+    const statements = (select: string, group: string) =>
+      Array.from(
+        { length: 700 },
+        (_, i) =>
+          `SELECT ${select}, ${i} AS n\nFROM public.listening_events e\nGROUP BY ${group};\n`,
+      ).join('');
+    const before = statements('e.track_id', 'e.track_id');
+    const patched = statements('e.track_uri AS track_id', 'e.track_uri');
+    const large = {
+      files: [{ path: 'sql/report.sql', content: patched }],
+      diff: unifiedDiff('sql/report.sql', before, patched),
+    };
+    // Line 701 is a FROM line the rewrite left as it was.
+    const lines = patched.split('\n');
+    lines[700] = `${lines[700]} -- the owner's note`;
+    expect(
+      await movedOffPrevious(
+        onDefault(lines.join('\n')),
+        large,
+        target,
+        mapping,
+      ),
+    ).toBe(true);
+    // A line it wrote, edited back to the old name, does not hold.
+    lines[702] = lines[702].replace('e.track_uri AS track_id', 'e.track_id');
+    expect(
+      await movedOffPrevious(
+        onDefault(lines.join('\n')),
+        large,
         target,
         mapping,
       ),

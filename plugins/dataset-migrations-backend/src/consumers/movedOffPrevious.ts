@@ -1,9 +1,15 @@
 import { applyPatch, parsePatch, reversePatch } from 'diff';
 import type { ChangedFile } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { AssessConsumer } from './impact';
+import { assessConsumer } from './impact';
 import type { DatasetTarget } from './sql/datasetTarget';
 import type { ConsumerMapping, ReaderMapping } from './sql/fieldMapping';
 import type { RewrittenFile } from './sql/rewriteSql';
+
+/** A consumer's patch as recorded: its files, and their unified diff. */
+export interface MergedPatch {
+  files: ChangedFile[];
+  diff?: string;
+}
 
 /**
  * Whether a consumer's default branch has moved off the previous version after its
@@ -14,14 +20,12 @@ import type { RewrittenFile } from './sql/rewriteSql';
  * files included, reads nothing contract takes away: no name the migration
  * renames, drops or recomputes, no whole-row or opaque read.
  */
-export async function movedOffPrevious(
+export function movedOffPrevious(
   onDefault: ChangedFile[],
-  patch: { files: ChangedFile[]; diff?: string },
+  patch: MergedPatch,
   target: DatasetTarget,
   mapping: ConsumerMapping,
-  /** `assessConsumer`, or the steps' (on a worker, within its budget). */
-  assess: AssessConsumer,
-): Promise<boolean> {
+): boolean {
   const contents = new Map(onDefault.map(f => [f.path, f.content]));
   const proposed = new Map(patch.files.map(f => [f.path, f.content]));
   const edited = patch.files.filter(f => contents.get(f.path) !== f.content);
@@ -31,7 +35,7 @@ export async function movedOffPrevious(
     if (edited.some(f => !held.has(f.path))) return false;
   }
   // Assessed as one project (its dbt models and sources decide what ref() names).
-  const { results } = await assess(onDefault, target, mapping);
+  const { results } = assessConsumer(onDefault, target, mapping);
   return results
     .filter(r => proposed.get(r.path) !== contents.get(r.path))
     .every(r => readsOnlyWhatContractKeeps(r, mapping));

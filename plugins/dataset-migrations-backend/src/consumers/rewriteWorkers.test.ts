@@ -3,6 +3,8 @@ import { consumerMapping } from './sql/fieldMapping';
 import { loadSqlParser } from '../sql/sqlParser';
 import { parseProblem } from './sql/rewriteSql';
 import { assessConsumer } from './impact';
+import { movedOffPrevious } from './movedOffPrevious';
+import { unifiedDiff } from './unifiedDiff';
 import { planShadowChecks } from './verification/shadowPlan';
 import {
   RewriteWorkers,
@@ -182,6 +184,28 @@ describe('RewriteWorkers', () => {
     expect(await workers.parseProblem(short, target)).toBeUndefined();
   });
 
+  it("checks a merged consumer's default branch as movedOffPrevious does in this thread", async () => {
+    await loadSqlParser();
+    workers = new RewriteWorkers({ size: 1 });
+    const before = 'select title from events;\n';
+    const patched = 'select headline AS title from events;\n';
+    const patch = {
+      files: [{ path: 'q.sql', content: patched }],
+      diff: unifiedDiff('q.sql', before, patched),
+    };
+    // Merged as proposed: moved off; the patch's line edited back: not.
+    const answers = [];
+    for (const content of [patched, `-- note\n${before}`]) {
+      const files = [{ path: 'q.sql', content }];
+      const here = movedOffPrevious(files, patch, target, mapping);
+      expect(
+        await workers.movedOffPrevious(files, patch, target, mapping),
+      ).toBe(here);
+      answers.push(here);
+    }
+    expect(answers).toEqual([true, false]);
+  });
+
   it('ends a task past its time with WorkerTimeoutError naming the limit', async () => {
     workers = new RewriteWorkers({ size: 1, timeoutMs: 300 });
     // Its worker started (a start is not counted) before the slow task comes.
@@ -193,9 +217,11 @@ describe('RewriteWorkers', () => {
     );
   });
 
-  it('ends a task past its memory with WorkerExitError naming the limit', async () => {
-    workers = new RewriteWorkers({ size: 1, memoryMb: 8 });
-    // A few hundred megabytes of strings to hold: more than 8 MB of heap.
+  it('ends a task past its memory with WorkerMemoryError naming the limit', async () => {
+    workers = new RewriteWorkers({ size: 1, memoryMb: 96 });
+    // Its worker started within the limit (a start is not the task's).
+    await workers.assessment(short, target, mapping);
+    // A few hundred megabytes of strings to hold: more than 96 MB of heap.
     const big = Array.from({ length: 64 }, (_, i) => ({
       path: `q${i}.sql`,
       content: `select title from events where id > ${i};\n`.repeat(100_000),
@@ -203,8 +229,18 @@ describe('RewriteWorkers', () => {
     const stopped = workers.assessment(big, target, mapping);
     await expect(stopped).rejects.toThrow(WorkerMemoryError);
     await expect(stopped).rejects.toThrow(
-      "needed more than its worker's 8 MB of memory",
+      "needed more than its worker's 96 MB of memory",
     );
+  });
+
+  it('takes a worker out of memory while it starts for an interruption, not the task past its memory', async () => {
+    // Too little heap to load the parser at all.
+    workers = new RewriteWorkers({ size: 1, memoryMb: 8 });
+    const failed = await workers
+      .assessment(short, target, mapping)
+      .catch(e => e);
+    expect(failed).toBeInstanceOf(WorkerExitError);
+    expect(pastWorkerBudget(failed)).toBe(false);
   });
 
   it('keeps a task waiting as long as it takes where the wait is unbounded', async () => {

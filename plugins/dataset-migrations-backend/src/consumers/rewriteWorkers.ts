@@ -33,6 +33,7 @@ import {
   type ParseProblem,
   type RewrittenFile,
 } from './sql/rewriteSql';
+import { movedOffPrevious, type MergedPatch } from './movedOffPrevious';
 import {
   planShadowChecks,
   type PlannedCheck,
@@ -53,14 +54,22 @@ type RewriteRequest =
       mapping: ConsumerMapping;
     }
   | { kind: 'shadow-plan'; input: ShadowPlanInput }
-  | { kind: 'parse'; files: ChangedFile[]; target: DatasetTarget };
+  | { kind: 'parse'; files: ChangedFile[]; target: DatasetTarget }
+  | {
+      kind: 'moved-off';
+      files: ChangedFile[];
+      patch: MergedPatch;
+      target: DatasetTarget;
+      mapping: ConsumerMapping;
+    };
 
 type Answer =
   | { files: RewrittenFile[] }
   | { assessment: ConsumerAssessment }
   | { impact: ConsumerImpact }
   | { shadowPlan: PlannedCheck[] }
-  | { parseProblem: ParseProblem | null };
+  | { parseProblem: ParseProblem | null }
+  | { movedOff: boolean };
 type RewriteAnswer = Answer | { error: { name: string; message: string } };
 /** What a worker says once it has loaded the parser and takes requests. */
 type WorkerMessage = RewriteAnswer | { ready: true };
@@ -252,6 +261,22 @@ export class RewriteWorkers {
     return answer.parseProblem ?? undefined;
   }
 
+  /** `movedOffPrevious` on a worker, within the same budget as `assessment`. */
+  async movedOffPrevious(
+    files: ChangedFile[],
+    patch: MergedPatch,
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+  ): Promise<boolean> {
+    const answer = await this.run(
+      { kind: 'moved-off', files, patch, target, mapping },
+      'check of the default branch',
+    );
+    if (!('movedOff' in answer))
+      throw new Error('the worker sent no check of the default branch');
+    return answer.movedOff;
+  }
+
   /** `request` on a worker; `what` names it in a refusal. */
   private run(
     request: RewriteRequest,
@@ -432,8 +457,10 @@ export class RewriteWorkers {
             `the ${task.what} took longer than ${timeoutMs / 1000} s`,
           ),
       );
+    let ready = this.answered.has(worker);
     const onMessage = (answer: WorkerMessage) => {
       if ('ready' in answer) {
+        ready = true;
         startTaskClock();
         return;
       }
@@ -452,7 +479,8 @@ export class RewriteWorkers {
     };
     const onFailure = (error: Error & { code?: string }) =>
       drop(
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        // Out of memory while starting (the parser's load) is not the task's doing.
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY' && ready
           ? new WorkerMemoryError(
               `the ${task.what} needed more than its worker's ${this.memoryMb} MB of memory`,
             )
@@ -484,7 +512,7 @@ export class RewriteWorkers {
     this.running.set(worker, drop);
     // A new worker says when it is ready (its first message); one that has
     // answered before is ready now.
-    if (this.answered.has(worker)) startTaskClock();
+    if (ready) startTaskClock();
     else
       startClock(
         START_TIMEOUT_MS,
@@ -506,6 +534,15 @@ export class RewriteWorkers {
 function answerTo(request: RewriteRequest): Answer {
   if (request.kind === 'shadow-plan')
     return { shadowPlan: planShadowChecks(request.input) };
+  if (request.kind === 'moved-off')
+    return {
+      movedOff: movedOffPrevious(
+        request.files,
+        request.patch,
+        request.target,
+        request.mapping,
+      ),
+    };
   if (request.kind === 'parse')
     return {
       parseProblem: parseProblem(request.files, request.target) ?? null,

@@ -87,4 +87,28 @@ describe('unifiedDiff', () => {
       expectApplies(diff, before, after);
     }
   });
+
+  it('pairs the lines of a rewrite within lines, and writes a hunk of any size', () => {
+    // 10,000 dbt-style statements of 8 short lines, one of each rewritten.
+    const statement = (select: string) =>
+      `select\n  id,\n  ${select}\nfrom\n  events\nwhere\n  id > 1\n;\n`;
+    const before = statement('title').repeat(10_000);
+    const after = statement('headline AS title').repeat(10_000);
+    const diff = unifiedDiff('m.sql', before, after);
+    const [patch] = parsePatch(diff);
+    // Seven equal lines apart, more than twice the context: a hunk each.
+    expect(patch.hunks).toHaveLength(10_000);
+    const removed = patch.hunks.flatMap(h =>
+      h.lines.filter(l => l.startsWith('-')),
+    );
+    expect(new Set(removed)).toEqual(new Set(['-  title']));
+    expect(removed).toHaveLength(10_000);
+    expectApplies(diff, before, after);
+    // A line added to each as well: the middle is replaced whole, one hunk of
+    // 170,000 lines, past what jsdiff's formatPatch can spread as arguments.
+    const grown = after.replace(/;\n/g, ';\n\n');
+    const whole = unifiedDiff('m.sql', before, grown);
+    expect(parsePatch(whole)[0].hunks).toHaveLength(1);
+    expectApplies(whole, before, grown);
+  });
 });

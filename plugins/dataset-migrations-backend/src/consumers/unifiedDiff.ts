@@ -10,22 +10,34 @@ const CONTEXT = 3;
 const NO_NEWLINE = '\\ No newline at end of file';
 
 /**
- * A file's unified diff (`a/<path>`, `b/<path>`, three lines of context). Past
- * MAX_EDIT_LENGTH edits it is one hunk replacing whatever lies between the
- * lines both sides begin and end with: as correct and as applicable, only less
- * fine-grained.
+ * A file's unified diff (`a/<path>`, `b/<path>`, three lines of context), as
+ * jsdiff writes it. Past MAX_EDIT_LENGTH edits it is found in linear time
+ * instead: between the lines both sides begin and end with, lines are paired
+ * one to one where both sides have as many (a rewrite within lines, the usual
+ * case), else that middle is replaced whole. As correct and as applicable,
+ * only not always the fewest lines.
  */
 export function unifiedDiff(
   path: string,
   before: string,
   after: string,
 ): string {
-  const names = [`a/${path}`, `b/${path}`] as const;
-  const fewest = structuredPatch(...names, before, after, '', '', {
+  const oldName = `a/${path}`;
+  const newName = `b/${path}`;
+  const fewest = structuredPatch(oldName, newName, before, after, '', '', {
     context: CONTEXT,
     maxEditLength: MAX_EDIT_LENGTH,
   }) as ParsedDiff | undefined;
-  return formatPatch(fewest ?? middleReplaced(...names, before, after));
+  if (fewest) return formatPatch(fewest);
+  // Written out here: jsdiff's formatPatch spreads a hunk's lines as call
+  // arguments, which overflows the stack past about 100,000 lines.
+  return [
+    '===================================================================',
+    `--- ${oldName}\t`,
+    `+++ ${newName}\t`,
+    ...hunksOf(linearEdits(linesOf(before), linesOf(after))),
+    '',
+  ].join('\n');
 }
 
 /** Lines with their `\n`: only a file's last line may lack it. */
@@ -33,14 +45,13 @@ function linesOf(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-function middleReplaced(
-  oldFileName: string,
-  newFileName: string,
-  before: string,
-  after: string,
-): ParsedDiff {
-  const a = linesOf(before);
-  const b = linesOf(after);
+interface Edit {
+  op: ' ' | '-' | '+';
+  line: string;
+}
+
+/** Edits turning `a` into `b`, in one pass: see unifiedDiff. */
+function linearEdits(a: string[], b: string[]): Edit[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
@@ -50,29 +61,67 @@ function middleReplaced(
     a[a.length - 1 - tail] === b[b.length - 1 - tail]
   )
     tail++;
-  const from = Math.max(0, head - CONTEXT);
-  const until = Math.min(tail, CONTEXT);
-  const lines: string[] = [];
-  // A line without its `\n` is the file's last: the marker follows it.
-  const push = (mark: string, line: string) => {
-    lines.push(mark + line.replace(/\n$/, ''));
-    if (!line.endsWith('\n')) lines.push(NO_NEWLINE);
+  const edits: Edit[] = a.slice(0, head).map(line => ({ op: ' ', line }));
+  const removed = a.slice(head, a.length - tail);
+  const added = b.slice(head, b.length - tail);
+  const replace = (from: string[], to: string[]) => {
+    for (const line of from) edits.push({ op: '-', line });
+    for (const line of to) edits.push({ op: '+', line });
   };
-  for (const line of a.slice(from, head)) push(' ', line);
-  for (const line of a.slice(head, a.length - tail)) push('-', line);
-  for (const line of b.slice(head, b.length - tail)) push('+', line);
-  for (const line of a.slice(a.length - tail, a.length - tail + until))
-    push(' ', line);
-  const oldLines = a.length - tail + until - from;
-  const newLines = b.length - tail + until - from;
-  return {
-    oldFileName,
-    newFileName,
-    oldHeader: '',
-    newHeader: '',
-    hunks: [
-      // formatPatch prints an empty side's start one lower, as unified diffs do.
-      { oldStart: from + 1, oldLines, newStart: from + 1, newLines, lines },
-    ],
-  };
+  if (removed.length === added.length) {
+    // Runs of differing lines, each removed then added, between equal ones.
+    let run = 0;
+    removed.forEach((line, i) => {
+      if (line !== added[i]) return;
+      replace(removed.slice(run, i), added.slice(run, i));
+      edits.push({ op: ' ', line });
+      run = i + 1;
+    });
+    replace(removed.slice(run), added.slice(run));
+  } else replace(removed, added);
+  for (const line of a.slice(a.length - tail)) edits.push({ op: ' ', line });
+  return edits;
+}
+
+/** Unified-diff hunks of `edits`: CONTEXT lines around changes, nearer ones joined. */
+function hunksOf(edits: Edit[]): string[] {
+  const changed = edits.flatMap((e, i) => (e.op === ' ' ? [] : [i]));
+  const out: string[] = [];
+  // Line numbers (1-based) in each file at each edit.
+  const oldAt: number[] = [];
+  const newAt: number[] = [];
+  let oldLine = 1;
+  let newLine = 1;
+  for (const e of edits) {
+    oldAt.push(oldLine);
+    newAt.push(newLine);
+    if (e.op !== '+') oldLine++;
+    if (e.op !== '-') newLine++;
+  }
+  let k = 0;
+  while (k < changed.length) {
+    // Changes closer than twice the context share a hunk.
+    let last = k;
+    while (
+      last + 1 < changed.length &&
+      changed[last + 1] - changed[last] <= 2 * CONTEXT + 1
+    )
+      last++;
+    const start = Math.max(0, changed[k] - CONTEXT);
+    const end = Math.min(edits.length, changed[last] + CONTEXT + 1);
+    const hunk = edits.slice(start, end);
+    const oldLines = hunk.filter(e => e.op !== '+').length;
+    const newLines = hunk.filter(e => e.op !== '-').length;
+    // An empty side starts one lower, as unified diffs have it.
+    const oldStart = oldLines === 0 ? oldAt[start] - 1 : oldAt[start];
+    const newStart = newLines === 0 ? newAt[start] - 1 : newAt[start];
+    out.push(`@@ -${oldStart},${oldLines} +${newStart},${newLines} @@`);
+    for (const { op, line } of hunk) {
+      out.push(op + line.replace(/\n$/, ''));
+      // Only a file's last line lacks its newline: the marker follows it.
+      if (!line.endsWith('\n')) out.push(NO_NEWLINE);
+    }
+    k = last + 1;
+  }
+  return out;
 }

@@ -2,7 +2,6 @@ import type {
   ConsumerPullRequest,
   ConsumerState,
 } from '@dataset-migrations/plugin-dataset-migrations-common';
-import { movedOffPrevious } from '../movedOffPrevious';
 import { automerge } from './automerge';
 import {
   scmFor,
@@ -57,12 +56,11 @@ export async function followPullRequest(
   const snapshot = await readSnapshot();
   // An assessment stopped past its budget throws: the follow-up comes back.
   if (
-    await movedOffPrevious(
+    await deps.code.movedOffPrevious(
       snapshot.files,
       { files, diff: consumer.patch },
       context.target,
       context.mapping,
-      (...args) => deps.code.assessment(...args),
     )
   ) {
     await consumers.advance(migration.id, entityRef, ['merged'], {

@@ -110,23 +110,28 @@ async function patchWithAgent(
         workdir: dir,
         prompt: agentPrompt({ context, paths, decisionProblems, command }),
         verify: async () => {
-          const written = [];
-          for (const path of paths.filter(p => /\.sql$/i.test(p)))
-            written.push({
-              path,
-              content: await readFile(
-                await pathInWorkingCopy(dir, path),
-                'utf8',
-              ),
-            });
-          const problem = await deps.code
-            .parseProblem(written, context.target)
-            .catch(error => {
-              throw codeReadingFailure(
-                error,
-                `reading the coding agent's SQL in ${source.url}`,
-              );
-            });
+          // Each file is told of as before: the first that cannot be read or
+          // parsed, in order.
+          const written: ChangedFile[] = [];
+          let unreadable: { path: string; message: string } | undefined;
+          for (const path of paths.filter(p => /\.sql$/i.test(p))) {
+            try {
+              const file = await pathInWorkingCopy(dir, path);
+              written.push({ path, content: await readFile(file, 'utf8') });
+            } catch (error) {
+              unreadable = { path, message: (error as Error).message };
+              break;
+            }
+          }
+          const problem =
+            (await deps.code
+              .parseProblem(written, context.target)
+              .catch(error => {
+                throw codeReadingFailure(
+                  error,
+                  `reading the coding agent's SQL in ${source.url}`,
+                );
+              })) ?? unreadable;
           return problem
             ? {
                 ok: false,

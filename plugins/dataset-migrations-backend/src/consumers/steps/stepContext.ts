@@ -29,6 +29,7 @@ import type { EngineRegistry } from '../../engines/EngineRegistry';
 import { loadSqlParser } from '../../sql/sqlParser';
 import type { CodingAgent } from '../agent/CommandCodingAgent';
 import type { AssessConsumer } from '../impact';
+import type { MergedPatch } from '../movedOffPrevious';
 import { WorkerExitError, pastWorkerBudget } from '../rewriteWorkers';
 import type { PlannedCheck, ShadowPlanInput } from '../verification/shadowPlan';
 import type {
@@ -93,6 +94,13 @@ export interface ConsumerCode {
   assessment: AssessConsumer;
   /** `planShadowChecks`: what a patch's shadow checks compare. */
   shadowPlan(input: ShadowPlanInput): Promise<PlannedCheck[]>;
+  /** `movedOffPrevious`: whether a merged consumer's default branch has left the previous version. */
+  movedOffPrevious(
+    onDefault: ChangedFile[],
+    patch: MergedPatch,
+    target: DatasetTarget,
+    mapping: ConsumerMapping,
+  ): Promise<boolean>;
   /** `parseProblem`: the first SQL file of the coding agent's that does not parse. */
   parseProblem(
     files: ChangedFile[],
