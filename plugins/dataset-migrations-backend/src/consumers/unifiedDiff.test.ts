@@ -40,6 +40,19 @@ describe('unifiedDiff', () => {
     expectApplies(diff, before, after);
   });
 
+  it('marks a missing last newline where it is missing, also beside a change', () => {
+    // jsdiff's own formatPatch put the marker after the new side here, so the
+    // patch applied gave "A\nb\nc" and, reversed, "a\nb\nc\n".
+    for (const [before, after] of [
+      ['a\nb\nc', 'A\nb\nc\n'],
+      ['a\nb\nc\n', 'A\nb\nc'],
+      ['a\nb\nc', 'a\nb\nC'],
+      ['x\n', ''],
+      ['', 'x'],
+    ])
+      expectApplies(unifiedDiff('q.sql', before, after), before, after);
+  });
+
   it('replaces the changed middle in one hunk where the fewest edits are too many to search for', () => {
     // Every line changed but the first and last ten: 2,000 edits.
     const before = Array.from({ length: 1020 }, (_, i) => line(i)).join('');

@@ -1,4 +1,4 @@
-import { formatPatch, structuredPatch, type ParsedDiff } from 'diff';
+import { diffLines, type Change } from 'diff';
 
 /**
  * Edits past which a file's diff is not searched for the fewest: jsdiff's Myers
@@ -10,8 +10,8 @@ const CONTEXT = 3;
 const NO_NEWLINE = '\\ No newline at end of file';
 
 /**
- * A file's unified diff (`a/<path>`, `b/<path>`, three lines of context), as
- * jsdiff writes it. Past MAX_EDIT_LENGTH edits it is found in linear time
+ * A file's unified diff (`a/<path>`, `b/<path>`, three lines of context), of
+ * jsdiff's fewest edits. Past MAX_EDIT_LENGTH edits it is found in linear time
  * instead: between the lines both sides begin and end with, lines are paired
  * one to one where both sides have as many (a rewrite within lines, the usual
  * case), else that middle is replaced whole. As correct and as applicable,
@@ -22,22 +22,33 @@ export function unifiedDiff(
   before: string,
   after: string,
 ): string {
-  const oldName = `a/${path}`;
-  const newName = `b/${path}`;
-  const fewest = structuredPatch(oldName, newName, before, after, '', '', {
-    context: CONTEXT,
-    maxEditLength: MAX_EDIT_LENGTH,
-  }) as ParsedDiff | undefined;
-  if (fewest) return formatPatch(fewest);
-  // Written out here: jsdiff's formatPatch spreads a hunk's lines as call
-  // arguments, which overflows the stack past about 100,000 lines.
+  // Written out here, not by jsdiff's formatPatch: that misplaces the
+  // no-newline marker when a change and the last line share a hunk, and it
+  // spreads a hunk's lines as call arguments, which overflows past ~100,000.
   return [
     '===================================================================',
-    `--- ${oldName}\t`,
-    `+++ ${newName}\t`,
-    ...hunksOf(linearEdits(linesOf(before), linesOf(after))),
+    `--- a/${path}\t`,
+    `+++ b/${path}\t`,
+    ...hunksOf(
+      fewestEdits(before, after) ??
+        linearEdits(linesOf(before), linesOf(after)),
+    ),
     '',
   ].join('\n');
+}
+
+/** jsdiff's fewest edits, or undefined past MAX_EDIT_LENGTH. */
+function fewestEdits(before: string, after: string): Edit[] | undefined {
+  const changes = diffLines(before, after, {
+    maxEditLength: MAX_EDIT_LENGTH,
+  }) as Change[] | undefined;
+  if (!changes) return undefined;
+  return changes.flatMap(change => {
+    let op: Edit['op'] = ' ';
+    if (change.added) op = '+';
+    else if (change.removed) op = '-';
+    return linesOf(change.value).map(line => ({ op, line }));
+  });
 }
 
 /** Lines with their `\n`: only a file's last line may lack it. */
