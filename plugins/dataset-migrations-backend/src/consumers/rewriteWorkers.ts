@@ -70,6 +70,13 @@ type Answer =
   | { shadowPlan: PlannedCheck[] }
   | { parseProblem: ParseProblem | null }
   | { movedOff: boolean };
+/** Each kind of answer's one key (`assessment`, `shadowPlan`, …). */
+type AnswerKey = Answer extends infer A
+  ? A extends A
+    ? keyof A
+    : never
+  : never;
+type AnswerOf<K extends AnswerKey> = Extract<Answer, Record<K, unknown>>[K];
 type RewriteAnswer = Answer | { error: { name: string; message: string } };
 /** What a worker says once it has loaded the parser and takes requests. */
 type WorkerMessage = RewriteAnswer | { ready: true };
@@ -207,13 +214,12 @@ export class RewriteWorkers {
     mapping: ConsumerMapping,
     signal?: AbortSignal,
   ): Promise<ConsumerImpact> {
-    const answer = await this.run(
+    return this.ask(
       { kind: 'impact', files, target, mapping },
       'impact preview',
+      'impact',
       signal,
     );
-    if (!('impact' in answer)) throw new Error('the worker sent no impact');
-    return answer.impact;
   }
 
   /**
@@ -227,24 +233,20 @@ export class RewriteWorkers {
     target: DatasetTarget,
     mapping: ConsumerMapping,
   ): Promise<ConsumerAssessment> {
-    const answer = await this.run(
+    return this.ask(
       { kind: 'assess', files, target, mapping },
       'assessment',
+      'assessment',
     );
-    if (!('assessment' in answer))
-      throw new Error('the worker sent no assessment');
-    return answer.assessment;
   }
 
   /** What a patch's shadow checks compare (`planShadowChecks`), on a worker, within the same budget as `assessment`. */
   async shadowPlan(input: ShadowPlanInput): Promise<PlannedCheck[]> {
-    const answer = await this.run(
+    return this.ask(
       { kind: 'shadow-plan', input },
       'reading for shadow checks',
+      'shadowPlan',
     );
-    if (!('shadowPlan' in answer))
-      throw new Error('the worker sent no shadow checks');
-    return answer.shadowPlan;
   }
 
   /** `parseProblem` on a worker, within the same budget as `assessment`. */
@@ -252,13 +254,12 @@ export class RewriteWorkers {
     files: ChangedFile[],
     target: DatasetTarget,
   ): Promise<ParseProblem | undefined> {
-    const answer = await this.run(
+    const problem = await this.ask(
       { kind: 'parse', files, target },
       'parse of the coding agent’s SQL',
+      'parseProblem',
     );
-    if (!('parseProblem' in answer))
-      throw new Error('the worker sent no parse');
-    return answer.parseProblem ?? undefined;
+    return problem ?? undefined;
   }
 
   /** `movedOffPrevious` on a worker, within the same budget as `assessment`. */
@@ -268,13 +269,23 @@ export class RewriteWorkers {
     target: DatasetTarget,
     mapping: ConsumerMapping,
   ): Promise<boolean> {
-    const answer = await this.run(
+    return this.ask(
       { kind: 'moved-off', files, patch, target, mapping },
       'check of the default branch',
+      'movedOff',
     );
-    if (!('movedOff' in answer))
-      throw new Error('the worker sent no check of the default branch');
-    return answer.movedOff;
+  }
+
+  /** `request` on a worker, answered with `key`; `what` names it in a refusal. */
+  private async ask<K extends AnswerKey>(
+    request: RewriteRequest,
+    what: string,
+    key: K,
+    signal?: AbortSignal,
+  ): Promise<AnswerOf<K>> {
+    const answer = await this.run(request, what, signal);
+    if (!(key in answer)) throw new Error(`the worker sent no ${key}`);
+    return (answer as unknown as Record<K, AnswerOf<K>>)[key];
   }
 
   /** `request` on a worker; `what` names it in a refusal. */

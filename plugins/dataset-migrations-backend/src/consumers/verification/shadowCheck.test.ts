@@ -13,7 +13,7 @@ import { loadSqlParser } from '../../sql/sqlParser';
 import { dbtProjectOf, type DbtProject } from '../sql/dbtProject';
 import { consumerMapping } from '../sql/fieldMapping';
 import { rewriteSqlFile } from '../sql/rewriteSql';
-import { shadowCheckFile } from './shadowCheck';
+import { shadowCheckFile } from '../../__testUtils__/shadowCheckFile';
 
 const target = {
   schema: 'public',

@@ -1,17 +1,11 @@
 import type { ShadowCheck } from '@dataset-migrations/plugin-dataset-migrations-common';
 import {
   MigrationInterruptedError,
-  type ChangedFile,
   type DatasetEngine,
   type DatasetLocation,
   type QueryComparison,
 } from '@dataset-migrations/plugin-dataset-migrations-node';
-import type { DatasetTarget } from '../sql/datasetTarget';
-import {
-  plannedChecksOfFile,
-  type PlannedCheck,
-  type VersionRelations,
-} from './shadowPlan';
+import type { PlannedCheck, VersionRelations } from './shadowPlan';
 
 /** How a check that failed to run starts its detail; the rest may quote data. */
 export const SHADOW_CHECK_FAILED = 'the check failed:';
@@ -64,62 +58,12 @@ export function describeMismatches(mismatches: ShadowCheck[]): string {
     .join('; ');
 }
 
-export interface ShadowCheckRequest {
-  engine: DatasetEngine;
-  dataset: DatasetLocation;
-  target: DatasetTarget;
-  fromVersion: number;
-  targetVersion: number;
-  original: ChangedFile;
-  rewritten: ChangedFile;
-  /**
-   * When the migration renames the dataset: the rewrite names it so (`target`),
-   * and its new version is found under the new name (`dataset`).
-   */
-  renamed?: { target: DatasetTarget; dataset: DatasetLocation };
-  timeoutMs: number;
-  sampleRows?: number;
-  /**
-   * Other relations the consumer's SQL may read beside the dataset's versions:
-   * the datasets its entity declares it depends on (see `datasetsReadBeside`).
-   */
-  alsoReads?: string[];
-}
-
 /** Why a check reading datasets beside the migrated one keeps none of their values. */
 const WITHHELD_BECAUSE =
   'the consumer’s SQL may read datasets it declares in dependsOn, whose values not everyone who may read this check may read:';
 
 /** The check was refused a relation or schema it had been granted. */
 class GrantLost extends Error {}
-
-/**
- * Runs each SELECT of a consumer file twice on the real engine: the original on
- * the old version, the rewrite on the new one (see runShadowChecks). Works out
- * what to compare on this thread: consumer jobs plan a whole patch's checks on
- * a worker instead (planShadowChecks).
- */
-export async function shadowCheckFile(
-  request: ShadowCheckRequest,
-): Promise<ShadowCheck[]> {
-  const relations = versionRelations(
-    request.engine,
-    request.dataset,
-    request.fromVersion,
-    request.targetVersion,
-    request.renamed?.dataset,
-  );
-  return runShadowChecks(
-    { ...request, relations },
-    plannedChecksOfFile({
-      original: request.original,
-      rewritten: request.rewritten,
-      target: request.target,
-      afterTarget: request.renamed?.target ?? request.target,
-      relations,
-    }),
-  );
-}
 
 /** The versions a check compares, or undefined where the engine cannot compare queries. */
 export function versionRelations(

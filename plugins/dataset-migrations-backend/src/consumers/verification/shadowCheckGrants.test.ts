@@ -7,7 +7,7 @@ import {
   waitFor,
 } from '../../__testUtils__/testDatabases';
 import { loadSqlParser } from '../../sql/sqlParser';
-import { shadowCheckFile } from './shadowCheck';
+import { shadowCheckFile } from '../../__testUtils__/shadowCheckFile';
 
 const ROLE = 'dataset_migrations_shadow';
 
